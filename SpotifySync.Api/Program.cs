@@ -1,0 +1,1 @@
+await SpotifySync.Api.ApiApplication.Build(args).RunAsync();

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Interfaces;
+
+namespace SpotifySync.Api;
+
+/// <summary>Routes about one user: connect, disconnect, "Sync Data", status. Each forwards to that user's grain.</summary>
+public static class UserSyncEndpoints
+{
+    private static readonly TimeSpan WaitPollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static RouteGroupBuilder MapUserSyncEndpoints(this RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users/{userId}").WithTags("Users");
+        users.MapPut("/spotify", ConnectAsync).WithSummary("Connect or reconnect a user's Spotify account; queues a first sync");
+        users.MapDelete("/spotify", DisconnectAsync).WithSummary("Disconnect: stop the schedule, forget tokens, keep the plays");
+        users.MapPost("/sync", SyncAsync).WithSummary("Queue a manual sync (\"Sync Data\"); ?wait=true waits for the outcome (bounded)");
+        users.MapGet("/sync-status", StatusAsync).WithSummary("The user's sync state, last outcome, next due time and totals");
+        return api;
+    }
+
+    private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> ConnectAsync(
+        string userId, ConnectSpotifyRequest body, IGrainFactory grains)
+    {
+        var errors = UserIdRules.Validate(userId) ?? body.Validate();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The connect request is not valid");
+        }
+        var status = await grains.GetGrain<IUserSyncGrain>(userId)
+            .ConnectAsync(new SpotifyConnection(body.RefreshToken!, body.AccessToken, body.ExpiresAt, body.Scope));
+        var position = await Coordinator(grains).GetPositionAsync(userId);
+        return TypedResults.Ok(SyncStatusResponse.From(status, position));
+    }
+
+    private static async Task<Results<Ok<SyncStatusResponse>, NotFound<ProblemDetailsBody>, ValidationProblem>> DisconnectAsync(
+        string userId, IGrainFactory grains)
+    {
+        if (UserIdRules.Validate(userId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var status = await grains.GetGrain<IUserSyncGrain>(userId).DisconnectAsync();
+        if (status.State == UserConnectionState.NotConnected)
+        {
+            return TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId));
+        }
+        return TypedResults.Ok(SyncStatusResponse.From(status, null));
+    }
+
+    private static async Task<Results<Accepted<SyncQueuedResponse>, Ok<SyncCompletedResponse>, NotFound<ProblemDetailsBody>, Conflict<ProblemDetailsBody>, ValidationProblem>> SyncAsync(
+        string userId, bool? wait, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time, HttpContext http)
+    {
+        if (UserIdRules.Validate(userId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var grain = grains.GetGrain<IUserSyncGrain>(userId);
+        var requestedAt = time.GetUtcNow();
+        var ticket = await grain.RequestSyncAsync(SyncTrigger.Manual);
+        if (ticket is null)
+        {
+            var status = await grain.GetStatusAsync();
+            return status.State == UserConnectionState.NotConnected
+                ? TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId))
+                : TypedResults.Conflict(ProblemDetailsBody.NotActive(userId, status));
+        }
+        var statusUrl = $"/api/users/{Uri.EscapeDataString(userId)}/sync-status";
+        if (wait == true)
+        {
+            // Poll the grain's committed state rather than holding a grain call open: no grain ever waits on Spotify.
+            var deadline = requestedAt + options.Value.ManualSyncWaitTimeout;
+            while (time.GetUtcNow() < deadline && !http.RequestAborted.IsCancellationRequested)
+            {
+                var status = await grain.GetStatusAsync();
+                if (status.LastSyncCompletedAt >= requestedAt)
+                {
+                    return TypedResults.Ok(new SyncCompletedResponse(
+                        userId, status.LastSyncOutcome, status.LastSyncTracks, status.LastError, status.LastSyncCompletedAt,
+                        SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId))));
+                }
+                await Task.Delay(WaitPollInterval, time, http.RequestAborted);
+            }
+        }
+        return TypedResults.Accepted(statusUrl,
+            new SyncQueuedResponse(userId, ticket.Position, ticket.AlreadyQueued, ticket.EstimatedStart, statusUrl));
+    }
+
+    private static async Task<Results<Ok<SyncStatusResponse>, NotFound<ProblemDetailsBody>, ValidationProblem>> StatusAsync(
+        string userId, IGrainFactory grains)
+    {
+        if (UserIdRules.Validate(userId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var status = await grains.GetGrain<IUserSyncGrain>(userId).GetStatusAsync();
+        if (status.State == UserConnectionState.NotConnected)
+        {
+            return TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId));
+        }
+        return TypedResults.Ok(SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId)));
+    }
+
+    private static ISyncCoordinatorGrain Coordinator(IGrainFactory grains) => grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
+}

@@ -1,0 +1,18 @@
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>The cluster-wide sync queue as the coordinator sees it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CoordinatorStatus
+{
+    [Id(0)] public int QueueLength { get; init; }
+    [Id(1)] public int ManualQueued { get; init; }
+    [Id(2)] public int ScheduledQueued { get; init; }
+    [Id(3)] public int InFlight { get; init; }
+    [Id(4)] public DateTimeOffset? PausedUntil { get; init; }
+    [Id(5)] public string? PauseReason { get; init; }
+    [Id(6)] public TimeSpan SpacingBetweenUsers { get; init; }
+    [Id(7)] public double UsersPerHour { get; init; }
+    [Id(8)] public DateTimeOffset? BatchStartedAt { get; init; }
+    [Id(9)] public DateTimeOffset? EstimatedQueueDrainedAt { get; init; }
+    [Id(10)] public SyncBatchSummary? LastBatch { get; init; }
+}

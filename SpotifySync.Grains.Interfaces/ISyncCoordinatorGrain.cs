@@ -1,0 +1,29 @@
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>
+/// The single cluster-wide sync queue (key: <see cref="SyncCoordinatorKey.Value"/>). It decides when each user's
+/// sync may start so the app stays under Spotify's per-app rate limit; every call returns at once.
+/// </summary>
+public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Queue a user (at most once; a manual request promotes a scheduled entry). Returns at once.</summary>
+    Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger);
+
+    /// <summary>Queue every active user (the "sync all" of the app backend and of <c>Sync:RunOnStartup</c>).</summary>
+    Task<SyncAllResult> EnqueueAllActiveUsersAsync();
+
+    Task ReportAsync(SyncOutcome outcome);
+
+    Task<CoordinatorStatus> GetStatusAsync();
+
+    /// <summary>1-based queue position, 0 while running, null when the user is neither queued nor running.</summary>
+    Task<int?> GetPositionAsync(string userId);
+
+    /// <summary>Wakes the coordinator (and so its persisted queue) after a silo start or a lost activation.</summary>
+    Task EnsureRunningAsync();
+}
+
+public static class SyncCoordinatorKey
+{
+    public const long Value = 0;
+}

@@ -1,0 +1,27 @@
+using Orleans.Concurrency;
+
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>One app user (key: the app's user id). Owns the user's tokens, schedule and sync.</summary>
+public interface IUserSyncGrain : IGrainWithStringKey
+{
+    /// <summary>Connect or reconnect: store tokens, make sure the schedule exists, queue a first sync.</summary>
+    Task<UserSyncStatus> ConnectAsync(SpotifyConnection connection);
+
+    /// <summary>Stop the schedule and forget the tokens; the plays stay.</summary>
+    Task<UserSyncStatus> DisconnectAsync();
+
+    /// <summary>Queue a sync at the coordinator (never runs it inline). Null when the user is not active.</summary>
+    Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger);
+
+    /// <summary>
+    /// Run one sync now. Only the coordinator calls this; one-way so the coordinator never waits on Spotify.
+    /// The outcome comes back through <see cref="ISyncCoordinatorGrain.ReportAsync"/>.
+    /// </summary>
+    [OneWay]
+    Task RunSyncAsync(SyncTrigger trigger);
+
+    /// <summary>Answered even while a sync is running: it only reads the last committed state.</summary>
+    [AlwaysInterleave]
+    Task<UserSyncStatus> GetStatusAsync();
+}

@@ -1,0 +1,13 @@
+namespace SpotifySync.Grains.Interfaces;
+
+[GenerateSerializer]
+public enum SyncOutcomeKind
+{
+    Succeeded = 0,
+    Failed = 1,
+    /// <summary>Spotify answered 429: the whole cluster must pause, the user goes back to the front.</summary>
+    Throttled = 2,
+    NeedsReconnect = 3,
+    /// <summary>Nothing to do: the user is not active (disconnected, needs reconnect, unknown).</summary>
+    Skipped = 4,
+}

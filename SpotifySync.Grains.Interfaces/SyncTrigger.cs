@@ -1,0 +1,31 @@
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>Why a sync was queued; recorded on the user so operators can tell schedule from button.</summary>
+[GenerateSerializer]
+public enum SyncTrigger
+{
+    Scheduled = 0,
+    Manual = 1,
+    Connect = 2,
+    SyncAll = 3,
+    Startup = 4,
+}
+
+public static class SyncTriggerExtensions
+{
+    public static SyncPriority Priority(this SyncTrigger trigger) => trigger switch
+    {
+        SyncTrigger.Manual or SyncTrigger.Connect => SyncPriority.Manual,
+        _ => SyncPriority.Scheduled,
+    };
+
+    public static string ToWireName(this SyncTrigger trigger) => trigger switch
+    {
+        SyncTrigger.Scheduled => "scheduled",
+        SyncTrigger.Manual => "manual",
+        SyncTrigger.Connect => "connect",
+        SyncTrigger.SyncAll => "sync_all",
+        SyncTrigger.Startup => "startup",
+        _ => trigger.ToString().ToLowerInvariant(),
+    };
+}

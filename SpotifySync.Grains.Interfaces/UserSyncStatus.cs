@@ -1,0 +1,23 @@
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>Everything the app backend and operators need to know about one user's sync.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UserSyncStatus
+{
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public UserConnectionState State { get; init; }
+    [Id(2)] public string? ReconnectReason { get; init; }
+    [Id(3)] public DateTimeOffset? AuthorizedAt { get; init; }
+    [Id(4)] public DateTimeOffset? RefreshTokenExpiresAt { get; init; }
+    [Id(5)] public DateTimeOffset? LastSyncStartedAt { get; init; }
+    [Id(6)] public DateTimeOffset? LastSyncCompletedAt { get; init; }
+    [Id(7)] public string? LastSyncOutcome { get; init; }
+    [Id(8)] public string? LastError { get; init; }
+    [Id(9)] public string? LastTrigger { get; init; }
+    [Id(10)] public DateTimeOffset? NextScheduledSync { get; init; }
+    [Id(11)] public DateTimeOffset? LatestPlayedAt { get; init; }
+    [Id(12)] public long TotalTracks { get; init; }
+    [Id(13)] public long TotalSyncs { get; init; }
+    [Id(14)] public int ConsecutiveFailures { get; init; }
+    [Id(15)] public int LastSyncTracks { get; init; }
+}

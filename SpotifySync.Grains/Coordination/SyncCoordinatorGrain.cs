@@ -1,0 +1,260 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Diagnostics;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains.Coordination;
+
+/// <summary>
+/// The one cluster-wide queue. Spotify limits calls per app, so the cluster must pace itself as one:
+/// a timer starts one queued user per <c>Sync:SpacingBetweenUsers</c> with a one-way call, and every
+/// method returns at once (nothing here waits on Spotify, so no call nears Orleans' response timeout).
+/// The queue is written through to PostgreSQL and reloaded when the grain activates on another silo.
+/// </summary>
+public sealed partial class SyncCoordinatorGrain(
+    SyncQueueStore queueStore,
+    SpotifyUserStore users,
+    IOptionsMonitor<SyncOptions> options,
+    TimeProvider time,
+    SyncMetrics metrics,
+    ILogger<SyncCoordinatorGrain> logger)
+    : Grain, ISyncCoordinatorGrain
+{
+    /// <summary>Upper bound for the timer period, so an idle coordinator notices new work (and pauses ending) promptly.</summary>
+    private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(10);
+
+    private readonly SyncQueue _queue = new();
+    private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger)> _inFlight = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastDispatch = DateTimeOffset.MinValue;
+    private DateTimeOffset? _pausedUntil;
+    private string? _pauseReason;
+    private SyncBatchTally? _batch;
+    private SyncBatchSummary? _lastBatch;
+    private IGrainTimer? _timer;
+    private TimeSpan _tick;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _queue.Load(await queueStore.LoadAsync(cancellationToken));
+        _tick = TickFor(options.CurrentValue.SpacingBetweenUsers);
+        _timer = this.RegisterGrainTimer(DispatchNextAsync, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = _tick,
+            KeepAlive = true,
+        });
+        if (_queue.Count > 0)
+        {
+            LogResumed(_queue.Count);
+        }
+    }
+
+    public async Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger)
+    {
+        var now = time.GetUtcNow();
+        var (position, alreadyQueued, changed) = _queue.Enqueue(userId, trigger, now);
+        if (changed is not null)
+        {
+            await queueStore.UpsertAsync([changed], CancellationToken.None);
+        }
+        return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now));
+    }
+
+    public async Task<SyncAllResult> EnqueueAllActiveUsersAsync()
+    {
+        var userIds = await users.ListActiveUserIdsAsync(CancellationToken.None);
+        LogUsersFound(userIds.Count);
+        var now = time.GetUtcNow();
+        var changed = new List<SyncQueueEntry>();
+        foreach (var userId in userIds)
+        {
+            var (_, _, entry) = _queue.Enqueue(userId, SyncTrigger.SyncAll, now);
+            if (entry is not null)
+            {
+                changed.Add(entry);
+            }
+        }
+        await queueStore.UpsertAsync(changed, CancellationToken.None);
+        return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
+    }
+
+    public Task ReportAsync(SyncOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        var trigger = _inFlight.Remove(outcome.UserId, out var started) ? started.Trigger : SyncTrigger.Scheduled;
+        _batch?.Add(outcome);
+        if (outcome.Kind == SyncOutcomeKind.Throttled)
+        {
+            var wait = outcome.RetryAfter ?? options.CurrentValue.DefaultRetryAfter;
+            var until = now + wait;
+            if (_pausedUntil is not { } current || until > current)
+            {
+                _pausedUntil = until;
+                _pauseReason = $"Spotify answered 429 for user {outcome.UserId}: Retry-After {wait.TotalSeconds:0}s";
+            }
+            LogPaused(outcome.UserId, wait.TotalSeconds, until);
+            return queueStore.UpsertAsync([_queue.PutInFront(outcome.UserId, trigger, now)], CancellationToken.None);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<CoordinatorStatus> GetStatusAsync()
+    {
+        var now = time.GetUtcNow();
+        var spacing = Spacing;
+        var paused = _pausedUntil > now;
+        return Task.FromResult(new CoordinatorStatus
+        {
+            QueueLength = _queue.Count,
+            ManualQueued = _queue.ManualCount,
+            ScheduledQueued = _queue.ScheduledCount,
+            InFlight = _inFlight.Count,
+            PausedUntil = paused ? _pausedUntil : null,
+            PauseReason = paused ? _pauseReason : null,
+            SpacingBetweenUsers = spacing,
+            UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
+            BatchStartedAt = _batch?.StartedAt,
+            EstimatedQueueDrainedAt = _queue.Count > 0 ? EstimatedStart(_queue.Count, now) + spacing : null,
+            LastBatch = _lastBatch,
+        });
+    }
+
+    public Task<int?> GetPositionAsync(string userId) =>
+        Task.FromResult(_queue.PositionOf(userId) ?? (_inFlight.ContainsKey(userId) ? 0 : (int?)null));
+
+    public Task EnsureRunningAsync() => Task.CompletedTask;
+
+    private async Task DispatchNextAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var spacing = Spacing;
+        AdoptSpacing(spacing);
+        ForgetLostSyncs(now);
+
+        if (_pausedUntil is { } until)
+        {
+            if (until > now)
+            {
+                return;
+            }
+            _pausedUntil = null;
+            _pauseReason = null;
+            LogResumedAfterPause();
+        }
+        if (_queue.Count == 0)
+        {
+            CompleteBatchIfDone(now);
+            return;
+        }
+        var sinceLast = now - _lastDispatch;
+        if (sinceLast < spacing)
+        {
+            // Timers may fire a hair early: come back exactly when the gap is kept rather than a whole tick later.
+            _timer?.Change(spacing - sinceLast, _tick);
+            return;
+        }
+
+        var entry = _queue.Dequeue()!;
+        if (_batch is null)
+        {
+            _batch = new SyncBatchTally(now);
+            LogBatchStarting(_queue.Count + 1);
+        }
+        _lastDispatch = now;
+        _inFlight[entry.UserId] = (now, entry.Trigger);
+        metrics.Dispatched(entry.Priority);
+        // One-way: returns as soon as the message is sent; the outcome comes back through ReportAsync.
+        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger);
+        try
+        {
+            await queueStore.DeleteAsync(entry.UserId, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // The stale row only means one extra (harmless) sync if this activation is lost.
+            LogQueueDeleteFailed(e, entry.UserId);
+        }
+    }
+
+    private void CompleteBatchIfDone(DateTimeOffset now)
+    {
+        if (_batch is null || _inFlight.Count > 0)
+        {
+            return;
+        }
+        _lastBatch = _batch.Complete(now);
+        _batch = null;
+        LogBatchCompleted((_lastBatch.CompletedAt - _lastBatch.StartedAt).TotalSeconds, _lastBatch.Users, _lastBatch.Tracks, _lastBatch.Failures);
+    }
+
+    private void ForgetLostSyncs(DateTimeOffset now)
+    {
+        if (_inFlight.Count == 0)
+        {
+            return;
+        }
+        var timeout = options.CurrentValue.InFlightTimeout;
+        foreach (var (userId, started) in _inFlight.Where(p => now - p.Value.StartedAt > timeout).ToList())
+        {
+            _inFlight.Remove(userId);
+            LogLostSync(userId, started.StartedAt);
+        }
+    }
+
+    private void AdoptSpacing(TimeSpan spacing)
+    {
+        var tick = TickFor(spacing);
+        if (tick != _tick)
+        {
+            _tick = tick;
+            _timer?.Change(tick, tick);
+        }
+    }
+
+    private DateTimeOffset EstimatedStart(int position, DateTimeOffset now)
+    {
+        var spacing = Spacing;
+        var next = _lastDispatch + spacing;
+        if (next < now)
+        {
+            next = now;
+        }
+        if (_pausedUntil is { } until && until > next)
+        {
+            next = until;
+        }
+        return next + spacing * Math.Max(position - 1, 0);
+    }
+
+    private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
+
+    private static TimeSpan TickFor(TimeSpan spacing) =>
+        spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting sync batch: {UsersQueued} users queued")]
+    private partial void LogBatchStarting(int usersQueued);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Found {Count} users with Spotify connected")]
+    private partial void LogUsersFound(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync batch completed in {Seconds}s: {Users} users, {Tracks} tracks, {Failures} failures")]
+    private partial void LogBatchCompleted(double seconds, int users, int tracks, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spotify throttled user {UserId}: all dispatch paused for {Seconds}s, until {Until}")]
+    private partial void LogPaused(string userId, double seconds, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Throttling pause over: dispatch resumes")]
+    private partial void LogResumedAfterPause();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator activated with {Count} users still queued")]
+    private partial void LogResumed(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: sync started at {StartedAt} never reported back; forgotten")]
+    private partial void LogLostSync(string userId, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not remove the dispatched entry from sync_queue")]
+    private partial void LogQueueDeleteFailed(Exception e, string userId);
+}

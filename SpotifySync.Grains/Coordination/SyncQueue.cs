@@ -1,0 +1,107 @@
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains.Coordination;
+
+/// <summary>
+/// The coordinator's in-memory queue: two lanes (manual ahead of scheduled), each user at most once.
+/// Every change returns the entry to persist, so the grain can write it through to <c>sync_queue</c>.
+/// </summary>
+public sealed class SyncQueue
+{
+    private readonly LinkedList<SyncQueueEntry> _manual = new();
+    private readonly LinkedList<SyncQueueEntry> _scheduled = new();
+    private readonly Dictionary<string, LinkedListNode<SyncQueueEntry>> _byUser = new(StringComparer.Ordinal);
+    private long _lastSortKey;
+    private long _firstSortKey;
+
+    public int Count => _byUser.Count;
+    public int ManualCount => _manual.Count;
+    public int ScheduledCount => _scheduled.Count;
+
+    public void Load(IEnumerable<SyncQueueEntry> entries)
+    {
+        foreach (var entry in entries.OrderBy(e => e.Priority).ThenBy(e => e.SortKey))
+        {
+            if (!_byUser.ContainsKey(entry.UserId))
+            {
+                _byUser[entry.UserId] = Lane(entry.Priority).AddLast(entry);
+                _lastSortKey = Math.Max(_lastSortKey, entry.SortKey);
+                _firstSortKey = Math.Min(_firstSortKey, entry.SortKey);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the user at the back of its lane. A user already queued keeps its place, except that a manual
+    /// request moves a scheduled entry into the manual lane. <c>Changed</c> is null when nothing moved.
+    /// </summary>
+    public (int Position, bool AlreadyQueued, SyncQueueEntry? Changed) Enqueue(string userId, SyncTrigger trigger, DateTimeOffset now)
+    {
+        var priority = trigger.Priority();
+        if (_byUser.TryGetValue(userId, out var existing))
+        {
+            if (priority == SyncPriority.Manual && existing.Value.Priority == SyncPriority.Scheduled)
+            {
+                Remove(existing);
+                var promoted = Append(existing.Value with { Priority = SyncPriority.Manual, Trigger = trigger, SortKey = ++_lastSortKey });
+                return (_manual.Count, true, promoted);
+            }
+            return (PositionOf(userId)!.Value, true, null);
+        }
+        var entry = Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now));
+        return (priority == SyncPriority.Manual ? _manual.Count : Count, false, entry);
+    }
+
+    /// <summary>Puts the user at the very front (a throttled user goes first once the pause ends).</summary>
+    public SyncQueueEntry PutInFront(string userId, SyncTrigger trigger, DateTimeOffset now)
+    {
+        if (_byUser.TryGetValue(userId, out var existing))
+        {
+            Remove(existing);
+        }
+        var entry = new SyncQueueEntry(userId, SyncPriority.Manual, trigger, --_firstSortKey, now);
+        _byUser[userId] = _manual.AddFirst(entry);
+        return entry;
+    }
+
+    public SyncQueueEntry? Dequeue()
+    {
+        var node = _manual.First ?? _scheduled.First;
+        if (node is null)
+        {
+            return null;
+        }
+        Remove(node);
+        return node.Value;
+    }
+
+    /// <summary>1-based position, or null when the user is not queued. Walks the queue: for status calls, not hot paths.</summary>
+    public int? PositionOf(string userId)
+    {
+        if (!_byUser.TryGetValue(userId, out var node))
+        {
+            return null;
+        }
+        var position = node.Value.Priority == SyncPriority.Manual ? 0 : _manual.Count;
+        for (var n = node; n is not null; n = n.Previous)
+        {
+            position++;
+        }
+        return position;
+    }
+
+    private SyncQueueEntry Append(SyncQueueEntry entry)
+    {
+        _byUser[entry.UserId] = Lane(entry.Priority).AddLast(entry);
+        return entry;
+    }
+
+    private void Remove(LinkedListNode<SyncQueueEntry> node)
+    {
+        node.List!.Remove(node);
+        _byUser.Remove(node.Value.UserId);
+    }
+
+    private LinkedList<SyncQueueEntry> Lane(SyncPriority priority) => priority == SyncPriority.Manual ? _manual : _scheduled;
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SpotifySync.Grains.Diagnostics;
+using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Security;
+using SpotifySync.Grains.Spotify;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything the grains need: options (validated at start), PostgreSQL stores, the Spotify clients.</summary>
+    public static IServiceCollection AddSpotifySyncGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
+        services.AddOptions<SpotifyOptions>().Bind(configuration.GetSection(SpotifyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+
+        services.AddPostgresDataSource(configuration);
+        services.AddSingleton<SpotifyUserStore>();
+        services.AddSingleton<ListeningDataWriter>();
+        services.AddSingleton<SyncQueueStore>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<TokenProtector>();
+        services.AddSingleton<SyncMetrics>();
+        services.AddMetrics();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient);
+        services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient);
+        return services;
+    }
+
+    /// <summary>The one <see cref="NpgsqlDataSource"/> (connection pool) of the process, from <c>ConnectionStrings:Postgres</c>.</summary>
+    public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(configuration)));
+        return services;
+    }
+
+    public static string PostgresConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres), e.g. Host=localhost;Username=spotifysync;Password=...;Database=spotifysync");
+
+    private static void ConfigureSpotifyHttpClient(IServiceProvider services, HttpClient client)
+    {
+        client.Timeout = services.GetRequiredService<IOptions<SpotifyOptions>>().Value.RequestTimeout;
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("SpotifySync/1.0");
+    }
+}

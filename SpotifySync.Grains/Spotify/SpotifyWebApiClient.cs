@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Options;
+
+namespace SpotifySync.Grains.Spotify;
+
+/// <summary>The part of Spotify's Web API the sync reads.</summary>
+public sealed class SpotifyWebApiClient(HttpClient http, IOptions<SpotifyOptions> options, TimeProvider time)
+{
+    /// <summary>Spotify keeps only the 50 most recent plays, and 50 is the most one page returns.</summary>
+    public const int MaxRecentlyPlayed = 50;
+
+    private readonly SpotifyOptions _options = options.Value;
+
+    /// <summary>
+    /// The user's most recent plays, newest first. We always read the whole window (no <c>after</c> cursor)
+    /// so that plays Spotify reports late are still seen; the table's unique key makes the overlap free.
+    /// </summary>
+    public async Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_options.ApiBaseUrl, $"v1/me/player/recently-played?limit={MaxRecentlyPlayed}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (SpotifyErrorReader.IsThrottled(response))
+        {
+            throw new SpotifyThrottledException(SpotifyErrorReader.RetryAfterOf(response.Headers, time.GetUtcNow()));
+        }
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new SpotifyAccessTokenRejectedException(await SpotifyErrorReader.DescribeAsync(response, cancellationToken));
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SpotifyException(
+                $"recently-played answered {await SpotifyErrorReader.DescribeAsync(response, cancellationToken)}", response.StatusCode);
+        }
+
+        RecentlyPlayedPage? page;
+        try
+        {
+            page = await response.Content.ReadFromJsonAsync(SpotifyJsonContext.Default.RecentlyPlayedPage, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new SpotifyResponseFormatException($"recently-played answered malformed JSON ({e.Message})", e);
+        }
+        if (page?.Items is null)
+        {
+            throw new SpotifyResponseFormatException("recently-played answered without an items array");
+        }
+        return page;
+    }
+}

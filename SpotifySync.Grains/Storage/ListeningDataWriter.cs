@@ -1,0 +1,69 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SpotifySync.Grains.Storage;
+
+/// <summary>
+/// Commits one sync: the plays and the user's new cursor and counters in a single transaction, so a crash
+/// leaves either both or neither, and a redo is harmless (the play key makes repeated rows no-ops).
+/// </summary>
+public sealed class ListeningDataWriter(NpgsqlDataSource dataSource)
+{
+    // One round trip for the whole page: unnest the column arrays instead of one INSERT per play.
+    private const string InsertSql = """
+        INSERT INTO listening_data
+            (user_id, artist_id, track_id, played_at, track_name, artist_name, album_id, album_name, duration_ms, context_uri, synced_at)
+        SELECT @user_id, p.artist_id, p.track_id, p.played_at, p.track_name, p.artist_name, p.album_id, p.album_name, p.duration_ms, p.context_uri, @synced_at
+        FROM unnest(@artist_ids, @track_ids, @played_ats, @track_names, @artist_names, @album_ids, @album_names, @duration_ms, @context_uris)
+            AS p(artist_id, track_id, played_at, track_name, artist_name, album_id, album_name, duration_ms, context_uri)
+        ON CONFLICT (user_id, artist_id, track_id, played_at) DO NOTHING
+        """;
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> and saves <paramref name="user"/> (with <c>LastSyncTracks</c> and
+    /// <c>TotalTracks</c> set from the rows actually inserted). Returns the saved record.
+    /// </summary>
+    public async Task<SpotifyUserRecord> CommitAsync(
+        SpotifyUserRecord user, IReadOnlyList<ListeningRow> rows, DateTimeOffset syncedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = rows.Count == 0 ? 0 : await InsertAsync(connection, transaction, user.UserId, rows, syncedAt, cancellationToken);
+        var saved = await SpotifyUserStore.SaveAsync(
+            connection,
+            transaction,
+            user with { LastSyncTracks = inserted, TotalTracks = user.TotalTracks + inserted },
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    private static async Task<int> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, IReadOnlyList<ListeningRow> rows,
+        DateTimeOffset syncedAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        var p = command.Parameters;
+        p.AddWithValue("user_id", userId);
+        p.Add(new NpgsqlParameter("synced_at", NpgsqlDbType.TimestampTz) { Value = syncedAt.ToUniversalTime() });
+        p.Add(TextArray("artist_ids", rows.Select(r => r.ArtistId)));
+        p.Add(TextArray("track_ids", rows.Select(r => r.TrackId)));
+        p.Add(new NpgsqlParameter("played_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = rows.Select(r => r.PlayedAt.ToUniversalTime()).ToArray(),
+        });
+        p.Add(TextArray("track_names", rows.Select(r => r.TrackName)));
+        p.Add(TextArray("artist_names", rows.Select(r => r.ArtistName)));
+        p.Add(TextArray("album_ids", rows.Select(r => r.AlbumId)));
+        p.Add(TextArray("album_names", rows.Select(r => r.AlbumName)));
+        p.Add(new NpgsqlParameter("duration_ms", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+        {
+            Value = rows.Select(r => r.DurationMs).ToArray(),
+        });
+        p.Add(TextArray("context_uris", rows.Select(r => r.ContextUri)));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+}

@@ -1,0 +1,39 @@
+namespace SpotifySync.Grains.Storage;
+
+/// <summary>A row of <c>spotify_users</c>. Tokens are stored encrypted (see <see cref="Security.TokenProtector"/>).</summary>
+public sealed record SpotifyUserRecord
+{
+    public required string UserId { get; init; }
+    public required string State { get; init; }
+    public string? RefreshTokenEncrypted { get; init; }
+    public string? AccessTokenEncrypted { get; init; }
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
+    public string? Scope { get; init; }
+    public DateTimeOffset? AuthorizedAt { get; init; }
+    public string? ReconnectReason { get; init; }
+    public DateTimeOffset? LatestPlayedAt { get; init; }
+    public DateTimeOffset? ScheduleAnchor { get; init; }
+    public DateTimeOffset? LastSyncStartedAt { get; init; }
+    public DateTimeOffset? LastSyncCompletedAt { get; init; }
+    public string? LastSyncOutcome { get; init; }
+    public string? LastSyncError { get; init; }
+    public string? LastSyncTrigger { get; init; }
+    public int LastSyncTracks { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public long TotalTracks { get; init; }
+    public long TotalSyncs { get; init; }
+
+    /// <summary>Optimistic concurrency: 0 means "not stored yet".</summary>
+    public long Version { get; init; }
+
+    public bool IsActive => State == SpotifyUserStates.Active;
+
+    public override string ToString() => $"SpotifyUserRecord {{ UserId = {UserId}, State = {State}, Version = {Version} }}";
+}
+
+public static class SpotifyUserStates
+{
+    public const string Active = "active";
+    public const string NeedsReconnect = "needs_reconnect";
+    public const string Disconnected = "disconnected";
+}

@@ -1,0 +1,143 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SpotifySync.Grains.Storage;
+
+/// <summary>Reads and writes <c>spotify_users</c>. Writes carry the version they were based on.</summary>
+public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        user_id, state, refresh_token_encrypted, access_token_encrypted, access_token_expires_at, scope,
+        authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
+        last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
+        consecutive_failures, total_tracks, total_syncs, version
+        """;
+
+    // One statement for insert and update: a new row is inserted at version 1 only when none exists
+    // (expected version 0); an existing row is updated only when it is still at the expected version.
+    private const string UpsertSql = $"""
+        INSERT INTO spotify_users ({Columns})
+        VALUES (@user_id, @state, @refresh_token_encrypted, @access_token_encrypted, @access_token_expires_at, @scope,
+                @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
+                @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
+                @consecutive_failures, @total_tracks, @total_syncs, @expected_version + 1)
+        ON CONFLICT (user_id) DO UPDATE SET
+            state = EXCLUDED.state,
+            refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
+            access_token_encrypted = EXCLUDED.access_token_encrypted,
+            access_token_expires_at = EXCLUDED.access_token_expires_at,
+            scope = EXCLUDED.scope,
+            authorized_at = EXCLUDED.authorized_at,
+            reconnect_reason = EXCLUDED.reconnect_reason,
+            latest_played_at = EXCLUDED.latest_played_at,
+            schedule_anchor = EXCLUDED.schedule_anchor,
+            last_sync_started_at = EXCLUDED.last_sync_started_at,
+            last_sync_completed_at = EXCLUDED.last_sync_completed_at,
+            last_sync_outcome = EXCLUDED.last_sync_outcome,
+            last_sync_error = EXCLUDED.last_sync_error,
+            last_sync_trigger = EXCLUDED.last_sync_trigger,
+            last_sync_tracks = EXCLUDED.last_sync_tracks,
+            consecutive_failures = EXCLUDED.consecutive_failures,
+            total_tracks = EXCLUDED.total_tracks,
+            total_syncs = EXCLUDED.total_syncs,
+            version = EXCLUDED.version,
+            updated_at = now()
+        WHERE spotify_users.version = @expected_version
+        """;
+
+    public async Task<SpotifyUserRecord?> LoadAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM spotify_users WHERE user_id = @user_id");
+        command.Parameters.AddWithValue("user_id", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Stores <paramref name="record"/> if the row is still at <c>record.Version</c>; returns it at its new version.</summary>
+    public async Task<SpotifyUserRecord> SaveAsync(SpotifyUserRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await SaveAsync(connection, null, record, cancellationToken);
+    }
+
+    internal static async Task<SpotifyUserRecord> SaveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, SpotifyUserRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(UpsertSql, connection, transaction);
+        var p = command.Parameters;
+        p.AddWithValue("user_id", record.UserId);
+        p.AddWithValue("state", record.State);
+        p.Add(Text("refresh_token_encrypted", record.RefreshTokenEncrypted));
+        p.Add(Text("access_token_encrypted", record.AccessTokenEncrypted));
+        p.Add(Time("access_token_expires_at", record.AccessTokenExpiresAt));
+        p.Add(Text("scope", record.Scope));
+        p.Add(Time("authorized_at", record.AuthorizedAt));
+        p.Add(Text("reconnect_reason", record.ReconnectReason));
+        p.Add(Time("latest_played_at", record.LatestPlayedAt));
+        p.Add(Time("schedule_anchor", record.ScheduleAnchor));
+        p.Add(Time("last_sync_started_at", record.LastSyncStartedAt));
+        p.Add(Time("last_sync_completed_at", record.LastSyncCompletedAt));
+        p.Add(Text("last_sync_outcome", record.LastSyncOutcome));
+        p.Add(Text("last_sync_error", record.LastSyncError));
+        p.Add(Text("last_sync_trigger", record.LastSyncTrigger));
+        p.AddWithValue("last_sync_tracks", record.LastSyncTracks);
+        p.AddWithValue("consecutive_failures", record.ConsecutiveFailures);
+        p.AddWithValue("total_tracks", record.TotalTracks);
+        p.AddWithValue("total_syncs", record.TotalSyncs);
+        p.AddWithValue("expected_version", record.Version);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new ConcurrencyConflictException(record.UserId, record.Version);
+        }
+        return record with { Version = record.Version + 1 };
+    }
+
+    /// <summary>The directory that sync-all reads.</summary>
+    public async Task<IReadOnlyList<string>> ListActiveUserIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT user_id FROM spotify_users WHERE state = 'active' ORDER BY user_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    private static SpotifyUserRecord Read(NpgsqlDataReader r) => new()
+    {
+        UserId = r.GetString(0),
+        State = r.GetString(1),
+        RefreshTokenEncrypted = NullableString(r, 2),
+        AccessTokenEncrypted = NullableString(r, 3),
+        AccessTokenExpiresAt = NullableTime(r, 4),
+        Scope = NullableString(r, 5),
+        AuthorizedAt = NullableTime(r, 6),
+        ReconnectReason = NullableString(r, 7),
+        LatestPlayedAt = NullableTime(r, 8),
+        ScheduleAnchor = NullableTime(r, 9),
+        LastSyncStartedAt = NullableTime(r, 10),
+        LastSyncCompletedAt = NullableTime(r, 11),
+        LastSyncOutcome = NullableString(r, 12),
+        LastSyncError = NullableString(r, 13),
+        LastSyncTrigger = NullableString(r, 14),
+        LastSyncTracks = r.GetInt32(15),
+        ConsecutiveFailures = r.GetInt32(16),
+        TotalTracks = r.GetInt64(17),
+        TotalSyncs = r.GetInt64(18),
+        Version = r.GetInt64(19),
+    };
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) =>
+        r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+
+    private static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v.ToUniversalTime() : DBNull.Value };
+}

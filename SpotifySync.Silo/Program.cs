@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Orleans.Configuration;
+using SpotifySync.Grains.Diagnostics;
+using SpotifySync.Grains.Storage;
+using SpotifySync.Silo;
+
+if (args.FirstOrDefault() == MigrateCommand.Name)
+{
+    return await MigrateCommand.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<SiloHostOptions>()
+    .Bind(builder.Configuration.GetSection(SiloHostOptions.SectionName))
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
+var host = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+
+builder.UseOrleans(silo =>
+{
+    var advertised = string.IsNullOrWhiteSpace(host.AdvertisedIPAddress) ? IPAddress.Loopback : IPAddress.Parse(host.AdvertisedIPAddress);
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = host.ClusterId;
+        o.ServiceId = host.ServiceId;
+    });
+    // Inside a container the advertised address is the container's; listen on every interface there.
+    silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+    silo.AddSpotifySync(builder.Configuration);
+});
+
+builder.Services.AddHealthChecks()
+    .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+    .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(SyncMetrics.MeterName, "Microsoft.Orleans")
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+
+// The schema must exist before Orleans reads its queries from it: migrate before the silo starts.
+await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapGet("/", (IOptions<SiloHostOptions> options) => Results.Text(
+    $"SpotifySync silo of cluster {options.Value.ClusterId}: /health/live, /health/ready, /metrics\n"));
+
+await app.RunAsync();
+return 0;

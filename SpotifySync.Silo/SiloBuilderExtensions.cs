@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifySync.Grains;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Options;
+
+namespace SpotifySync.Silo;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>ADO.NET invariant name of Npgsql, as Orleans' ADO.NET providers expect it.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// Everything a SpotifySync silo needs apart from its identity and endpoints (which the host or
+    /// the test cluster sets): grain services, ADO.NET clustering and reminders on PostgreSQL, start-up work.
+    /// </summary>
+    public static ISiloBuilder AddSpotifySync(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = ServiceCollectionExtensions.PostgresConnectionString(configuration);
+        silo.Services.AddSpotifySyncGrainServices(configuration);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddStartupTask(EnqueueAllOnStartupAsync);
+        silo.Services.AddHostedService<CoordinatorWatch>();
+        return silo;
+    }
+
+    private static async Task EnqueueAllOnStartupAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<SyncOptions>>().Value;
+        if (!options.RunOnStartup)
+        {
+            return;
+        }
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SpotifySync.Startup");
+        try
+        {
+            // Every silo does this on start; the queue holds each user once, so the cluster syncs everyone once.
+            var result = await services.GetRequiredService<IGrainFactory>()
+                .GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnqueueAllActiveUsersAsync();
+            logger.LogInformation("Sync:RunOnStartup queued {Queued} of {Found} active users", result.NewlyQueued, result.UsersFound);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sync:RunOnStartup could not queue the active users; the hourly schedule still runs");
+        }
+    }
+}
