@@ -12,6 +12,13 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>Queue every active user (the "sync all" of the app backend and of <c>Sync:RunOnStartup</c>).</summary>
     Task<SyncAllResult> EnqueueAllActiveUsersAsync();
 
+    /// <summary>
+    /// A dispatched user grain asks to start now. The spacing is kept between granted starts, not between
+    /// dispatches, so a grain that receives its dispatch late (busy, slow silo) cannot bunch up with the next
+    /// user. False when the dispatch is stale (its slot was given away); the user is then queued again.
+    /// </summary>
+    Task<bool> ClaimStartAsync(string userId, long dispatchId);
+
     Task ReportAsync(SyncOutcome outcome);
 
     Task<CoordinatorStatus> GetStatusAsync();

@@ -16,10 +16,11 @@ public interface IUserSyncGrain : IGrainWithStringKey
 
     /// <summary>
     /// Run one sync now. Only the coordinator calls this; one-way so the coordinator never waits on Spotify.
-    /// The outcome comes back through <see cref="ISyncCoordinatorGrain.ReportAsync"/>.
+    /// The grain first claims its start (<see cref="ISyncCoordinatorGrain.ClaimStartAsync"/>) and touches Spotify
+    /// only if the claim is granted; the outcome comes back through <see cref="ISyncCoordinatorGrain.ReportAsync"/>.
     /// </summary>
     [OneWay]
-    Task RunSyncAsync(SyncTrigger trigger);
+    Task RunSyncAsync(SyncTrigger trigger, long dispatchId);
 
     /// <summary>Answered even while a sync is running: it only reads the last committed state.</summary>
     [AlwaysInterleave]

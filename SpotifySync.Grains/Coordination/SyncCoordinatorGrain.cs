@@ -8,10 +8,13 @@ using SpotifySync.Grains.Storage;
 namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
-/// The one cluster-wide queue. Spotify limits calls per app, so the cluster must pace itself as one:
-/// a timer starts one queued user per <c>Sync:SpacingBetweenUsers</c> with a one-way call, and every
-/// method returns at once (nothing here waits on Spotify, so no call nears Orleans' response timeout).
-/// The queue is written through to PostgreSQL and reloaded when the grain activates on another silo.
+/// The one cluster-wide queue. Spotify limits calls per app, so the cluster must pace itself as one.
+/// A timer dispatches the next queued user with a one-way call; that user's grain claims its start
+/// (<see cref="ClaimStartAsync"/>) and only then calls Spotify. The next user is dispatched no sooner than
+/// <c>Sync:SpacingBetweenUsers</c> (plus a small margin for message latency) after that claim, so a grain that
+/// got its dispatch late cannot bunch up with the next one. Every method returns at once: nothing here waits
+/// on Spotify, so no call nears Orleans' response timeout. The queue is written through to PostgreSQL and
+/// reloaded when the grain activates on another silo.
 /// </summary>
 public sealed partial class SyncCoordinatorGrain(
     SyncQueueStore queueStore,
@@ -28,7 +31,9 @@ public sealed partial class SyncCoordinatorGrain(
 
     private readonly SyncQueue _queue = new();
     private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger)> _inFlight = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastDispatch = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
+    private PendingStart? _pending;
+    private long _lastDispatchId;
     private DateTimeOffset? _pausedUntil;
     private string? _pauseReason;
     private SyncBatchTally? _batch;
@@ -81,6 +86,20 @@ public sealed partial class SyncCoordinatorGrain(
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
+    public Task<bool> ClaimStartAsync(string userId, long dispatchId)
+    {
+        if (_pending is not { } pending || pending.UserId != userId || pending.DispatchId != dispatchId)
+        {
+            return Task.FromResult(false);
+        }
+        var now = time.GetUtcNow();
+        _pending = null;
+        _inFlight[userId] = (now, pending.Trigger);
+        _nextStartAllowed = now + Spacing + LatencyMargin(Spacing);
+        metrics.Dispatched(pending.Trigger.Priority());
+        return Task.FromResult(true);
+    }
+
     public Task ReportAsync(SyncOutcome outcome)
     {
         var now = time.GetUtcNow();
@@ -123,15 +142,14 @@ public sealed partial class SyncCoordinatorGrain(
     }
 
     public Task<int?> GetPositionAsync(string userId) =>
-        Task.FromResult(_queue.PositionOf(userId) ?? (_inFlight.ContainsKey(userId) ? 0 : (int?)null));
+        Task.FromResult(_queue.PositionOf(userId) ?? (_inFlight.ContainsKey(userId) || _pending?.UserId == userId ? 0 : (int?)null));
 
     public Task EnsureRunningAsync() => Task.CompletedTask;
 
     private async Task DispatchNextAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var spacing = Spacing;
-        AdoptSpacing(spacing);
+        AdoptSpacing(Spacing);
         ForgetLostSyncs(now);
 
         if (_pausedUntil is { } until)
@@ -144,30 +162,42 @@ public sealed partial class SyncCoordinatorGrain(
             _pauseReason = null;
             LogResumedAfterPause();
         }
+        if (_pending is { } pending)
+        {
+            if (now - pending.DispatchedAt < options.CurrentValue.StartClaimTimeout)
+            {
+                return;
+            }
+            // Its grain is busy or its silo is gone: give the slot away and keep the user first in line.
+            _pending = null;
+            LogClaimTimedOut(pending.UserId);
+            await queueStore.UpsertAsync([_queue.PutInFront(pending.UserId, pending.Trigger, now)], cancellationToken);
+        }
         if (_queue.Count == 0)
         {
             CompleteBatchIfDone(now);
             return;
         }
-        var sinceLast = now - _lastDispatch;
-        if (sinceLast < spacing)
+        if (now < _nextStartAllowed)
         {
-            // Timers may fire a hair early: come back exactly when the gap is kept rather than a whole tick later.
-            _timer?.Change(spacing - sinceLast, _tick);
+            // Come back exactly when the gap is kept rather than a whole tick later.
+            _timer?.Change(_nextStartAllowed - now, _tick);
             return;
         }
 
-        var entry = _queue.Dequeue()!;
+        // A user whose previous sync still runs waits in line; the next one goes first.
+        if (_queue.DequeueFirst(userId => !_inFlight.ContainsKey(userId)) is not { } entry)
+        {
+            return;
+        }
         if (_batch is null)
         {
             _batch = new SyncBatchTally(now);
             LogBatchStarting(_queue.Count + 1);
         }
-        _lastDispatch = now;
-        _inFlight[entry.UserId] = (now, entry.Trigger);
-        metrics.Dispatched(entry.Priority);
-        // One-way: returns as soon as the message is sent; the outcome comes back through ReportAsync.
-        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger);
+        _pending = new PendingStart(entry.UserId, ++_lastDispatchId, now, entry.Trigger);
+        // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
+        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, _pending.DispatchId);
         try
         {
             await queueStore.DeleteAsync(entry.UserId, cancellationToken);
@@ -181,7 +211,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     private void CompleteBatchIfDone(DateTimeOffset now)
     {
-        if (_batch is null || _inFlight.Count > 0)
+        if (_batch is null || _inFlight.Count > 0 || _pending is not null)
         {
             return;
         }
@@ -217,7 +247,7 @@ public sealed partial class SyncCoordinatorGrain(
     private DateTimeOffset EstimatedStart(int position, DateTimeOffset now)
     {
         var spacing = Spacing;
-        var next = _lastDispatch + spacing;
+        var next = _nextStartAllowed;
         if (next < now)
         {
             next = now;
@@ -230,6 +260,15 @@ public sealed partial class SyncCoordinatorGrain(
     }
 
     private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
+
+    /// <summary>
+    /// The gap is measured at the coordinator, but Spotify sees it after one more message hop and the grain's
+    /// own work before its first request; a margin of a tenth of the spacing (at most 50 ms) absorbs that jitter.
+    /// </summary>
+    private static TimeSpan LatencyMargin(TimeSpan spacing) =>
+        TimeSpan.FromTicks(Math.Min(spacing.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks));
+
+    private sealed record PendingStart(string UserId, long DispatchId, DateTimeOffset DispatchedAt, SyncTrigger Trigger);
 
     private static TimeSpan TickFor(TimeSpan spacing) =>
         spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;
@@ -254,6 +293,9 @@ public sealed partial class SyncCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: sync started at {StartedAt} never reported back; forgotten")]
     private partial void LogLostSync(string userId, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: did not claim its dispatched sync in time; queued again at the front")]
+    private partial void LogClaimTimedOut(string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not remove the dispatched entry from sync_queue")]
     private partial void LogQueueDeleteFailed(Exception e, string userId);

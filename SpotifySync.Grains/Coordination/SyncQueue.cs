@@ -65,15 +65,23 @@ public sealed class SyncQueue
         return entry;
     }
 
-    public SyncQueueEntry? Dequeue()
+    public SyncQueueEntry? Dequeue() => DequeueFirst(static _ => true);
+
+    /// <summary>Takes the first entry, in queue order, whose user <paramref name="eligible"/> accepts (skipping users still running).</summary>
+    public SyncQueueEntry? DequeueFirst(Func<string, bool> eligible)
     {
-        var node = _manual.First ?? _scheduled.First;
-        if (node is null)
+        foreach (var lane in new[] { _manual, _scheduled })
         {
-            return null;
+            for (var node = lane.First; node is not null; node = node.Next)
+            {
+                if (eligible(node.Value.UserId))
+                {
+                    Remove(node);
+                    return node.Value;
+                }
+            }
         }
-        Remove(node);
-        return node.Value;
+        return null;
     }
 
     /// <summary>1-based position, or null when the user is not queued. Walks the queue: for status calls, not hot paths.</summary>

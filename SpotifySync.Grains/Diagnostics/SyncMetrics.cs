@@ -21,7 +21,7 @@ public sealed class SyncMetrics
         _syncs = meter.CreateCounter<long>("spotifysync.user_syncs", "{sync}", "User syncs finished, by outcome");
         _tracks = meter.CreateCounter<long>("spotifysync.tracks_synced", "{track}", "New plays written to listening_data");
         _duration = meter.CreateHistogram<double>("spotifysync.user_sync.duration", "s", "Duration of one user's sync");
-        _dispatched = meter.CreateCounter<long>("spotifysync.coordinator.dispatched", "{sync}", "User syncs started by the coordinator");
+        _dispatched = meter.CreateCounter<long>("spotifysync.coordinator.dispatched", "{sync}", "User syncs the coordinator let start");
         _throttled = meter.CreateCounter<long>("spotifysync.spotify.throttled", "{response}", "429 answers from Spotify");
         _tokenRefreshes = meter.CreateCounter<long>("spotifysync.spotify.token_refreshes", "{refresh}", "Access token refreshes, by result");
     }

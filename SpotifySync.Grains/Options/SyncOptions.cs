@@ -23,6 +23,13 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A dispatched user must claim its start within this time (its grain may be busy or its silo gone);
+    /// after it the slot goes to the next user and this one goes back to the front of the queue.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan StartClaimTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A started sync that never reports back is forgotten after this long (its silo died).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan InFlightTimeout { get; set; } = TimeSpan.FromMinutes(5);

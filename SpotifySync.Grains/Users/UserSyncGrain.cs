@@ -92,8 +92,13 @@ public sealed partial class UserSyncGrain(
 
     public Task<UserSyncStatus> GetStatusAsync() => Task.FromResult(ToStatus(_user));
 
-    public async Task RunSyncAsync(SyncTrigger trigger)
+    public async Task RunSyncAsync(SyncTrigger trigger, long dispatchId)
     {
+        if (!await Coordinator.ClaimStartAsync(UserId, dispatchId))
+        {
+            // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
+            return;
+        }
         var startedAt = time.GetUtcNow();
         var outcome = _user is { IsActive: true }
             ? await SyncAsync(trigger, startedAt)

@@ -8,7 +8,7 @@ using SpotifySync.Grains.Options;
 
 namespace SpotifySync.Silo;
 
-public static class SiloBuilderExtensions
+public static class SpotifySyncSiloBuilderExtensions
 {
     /// <summary>ADO.NET invariant name of Npgsql, as Orleans' ADO.NET providers expect it.</summary>
     public const string NpgsqlInvariant = "Npgsql";

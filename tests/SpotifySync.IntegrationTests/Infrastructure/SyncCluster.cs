@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.TestingHost;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+using SpotifySync.SpotifyEmulator;
+using SpotifySync.Testing;
+using Emulator = SpotifySync.SpotifyEmulator.SpotifyEmulator;
+
+namespace SpotifySync.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real stack for integration tests: a private PostgreSQL, the Spotify emulator on loopback HTTP and a
+/// two-silo TestingHost cluster using ADO.NET clustering and reminders on that PostgreSQL.
+/// </summary>
+public sealed class SyncCluster : IAsyncLifetime
+{
+    public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Short so that a reminder tick can be observed in a test; every connected user syncs this often.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    public PostgresServer Postgres { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+    public ListeningDatabase Database { get; private set; } = null!;
+    public Emulator Emulator { get; private set; } = null!;
+    public TestCluster Cluster { get; private set; } = null!;
+    public string TokenEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public IClusterClient Client => Cluster.Client;
+    public EmulatorState Spotify => Emulator.State;
+
+    public async Task InitializeAsync()
+    {
+        Postgres = await PostgresServer.StartAsync();
+        ConnectionString = await Postgres.CreateDatabaseAsync("cluster");
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        Database = new ListeningDatabase(DataSource);
+        await new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        Emulator = await Emulator.StartAsync(new EmulatorSettings());
+
+        var builder = new TestClusterBuilder(2);
+        builder.Options.UseTestClusterMembership = false;
+        foreach (var (key, value) in Configuration())
+        {
+            builder.Properties[key] = value;
+        }
+        builder.AddSiloBuilderConfigurator<ClusterConfigurator>();
+        builder.AddClientBuilderConfigurator<ClusterConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public Dictionary<string, string> Configuration() => new()
+    {
+        ["ConnectionStrings:Postgres"] = ConnectionString,
+        ["Spotify:ClientId"] = Emulator.State.Settings.ClientId,
+        ["Spotify:ClientSecret"] = Emulator.State.Settings.ClientSecret,
+        ["Spotify:ApiBaseUrl"] = Emulator.BaseUrl.ToString(),
+        ["Spotify:AccountsBaseUrl"] = Emulator.BaseUrl.ToString(),
+        ["Spotify:RequestTimeout"] = "00:00:10",
+        ["Security:TokenEncryptionKey"] = TokenEncryptionKey,
+        ["Sync:Interval"] = Interval.ToString("c"),
+        ["Sync:SpacingBetweenUsers"] = Spacing.ToString("c"),
+    };
+
+    public IUserSyncGrain User(string userId) => Client.GetGrain<IUserSyncGrain>(userId);
+
+    public ISyncCoordinatorGrain Coordinator => Client.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
+
+    /// <summary>Creates the user at the emulator and connects it through its grain, as the app backend would.</summary>
+    public async Task<string> ConnectNewUserAsync(string userId, EmulatorUserSettings? settings = null)
+    {
+        var user = Spotify.AddUser(userId, settings);
+        await User(userId).ConnectAsync(new SpotifyConnection(user.RefreshToken));
+        return user.RefreshToken;
+    }
+
+    public Task<UserSyncStatus> WaitForSyncAfterAsync(string userId, DateTimeOffset after, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => User(userId).GetStatusAsync(),
+            s => s.LastSyncCompletedAt >= after,
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"a sync of {userId} completed after {after:O}");
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+        if (DataSource is not null)
+        {
+            await DataSource.DisposeAsync();
+        }
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SyncClusterCollection : ICollectionFixture<SyncCluster>
+{
+    public const string Name = "sync cluster";
+}

@@ -1,0 +1,119 @@
+namespace SpotifySync.SpotifyEmulator;
+
+/// <summary>The <c>/_emulator</c> API: drive the emulator from a script or an out-of-process test.
+/// It is not Spotify traffic, so it is neither logged nor faulted.</summary>
+internal static class ControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, EmulatorState state)
+    {
+        var control = app.MapGroup(SpotifyRoutes.ControlPrefix);
+        var users = control.MapGroup("/users");
+
+        users.MapPost("", (CreateUserRequest body) => CreateUser(state, body));
+        users.MapGet("", () => TypedResults.Ok<IReadOnlyList<UserView>>([.. state.Users.Select(UserView.Of)]));
+        users.MapGet("/{id}/plays", (string id) => ForUser(state, id, () =>
+            TypedResults.Ok<IReadOnlyList<PlayView>>([.. state.PlaysOf(id).Select(PlayView.Of)])));
+        users.MapPost("/{id}/revoke", (string id) => ForUser(state, id, () =>
+        {
+            state.RevokeRefreshToken(id);
+            return TypedResults.NoContent();
+        }));
+        users.MapPost("/{id}/reauthorize", (string id) => ForUser(state, id, () =>
+            TypedResults.Ok(new UserTokenView(id, state.Reauthorize(id)))));
+        users.MapPost("/{id}/expire-access-tokens", (string id) => ForUser(state, id, () =>
+        {
+            state.ExpireAccessTokens(id);
+            return TypedResults.NoContent();
+        }));
+        users.MapPost("/{id}/rotation", (string id, SwitchRequest body) => ForUser(state, id, () =>
+        {
+            state.SetRotation(id, body.Enabled);
+            return TypedResults.NoContent();
+        }));
+        users.MapPost("/{id}/malformed-json", (string id, SwitchRequest body) => ForUser(state, id, () =>
+        {
+            state.Faults.SetMalformedJson(id, body.Enabled);
+            return TypedResults.NoContent();
+        }));
+
+        control.MapGet("/faults", () => TypedResults.Ok(FaultsView.Of(state.Faults, state.TimeProvider.GetUtcNow())));
+        control.MapPost("/faults", (FaultsRequest body) => SetFaults(state, body));
+        control.MapDelete("/faults", () =>
+        {
+            state.Faults.Reset();
+            return TypedResults.NoContent();
+        });
+
+        control.MapGet("/requests", () => TypedResults.Ok(state.Requests));
+        control.MapDelete("/requests", () =>
+        {
+            state.ClearRequests();
+            return TypedResults.NoContent();
+        });
+    }
+
+    private static IResult CreateUser(EmulatorState state, CreateUserRequest body)
+    {
+        if (string.IsNullOrWhiteSpace(body.UserId))
+        {
+            return TypedResults.BadRequest(new ControlError("userId is required"));
+        }
+
+        var defaults = new EmulatorUserSettings();
+        var settings = new EmulatorUserSettings
+        {
+            InitialPlays = body.InitialPlays ?? defaults.InitialPlays,
+            PlayInterval = body.PlayIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.PlayInterval,
+            RotateRefreshTokens = body.RotateRefreshTokens ?? defaults.RotateRefreshTokens,
+            IncludeLocalFiles = body.IncludeLocalFiles ?? defaults.IncludeLocalFiles,
+            InitialRefreshToken = body.RefreshToken,
+        };
+
+        try
+        {
+            var user = state.AddUser(body.UserId, settings);
+            return TypedResults.Created($"{SpotifyRoutes.ControlPrefix}/users/{Uri.EscapeDataString(user.UserId)}", new UserTokenView(user.UserId, user.RefreshToken));
+        }
+        catch (InvalidOperationException exception)
+        {
+            return TypedResults.Conflict(new ControlError(exception.Message));
+        }
+        catch (ArgumentException exception)
+        {
+            return TypedResults.BadRequest(new ControlError(exception.Message));
+        }
+    }
+
+    private static IResult SetFaults(EmulatorState state, FaultsRequest body)
+    {
+        var faults = state.Faults;
+        try
+        {
+            if (body.ServerErrorRate is { } rate)
+            {
+                faults.ServerErrorRate = rate;
+            }
+
+            if (body.LatencyMs is { } latencyMs)
+            {
+                faults.Latency = TimeSpan.FromMilliseconds(latencyMs);
+            }
+
+            if (body.ThrottleSeconds is { } throttleSeconds && throttleSeconds > 0)
+            {
+                faults.ThrottleFor(TimeSpan.FromSeconds(throttleSeconds), body.RetryAfterSeconds ?? (int)Math.Ceiling(throttleSeconds));
+            }
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            return TypedResults.BadRequest(new ControlError(exception.Message));
+        }
+
+        return TypedResults.Ok(FaultsView.Of(faults, state.TimeProvider.GetUtcNow()));
+    }
+
+    private static IResult ForUser(EmulatorState state, string userId, Func<IResult> action) =>
+        state.TryGetUser(userId, out _)
+            ? action()
+            : TypedResults.NotFound(new ControlError($"No emulated user '{userId}'."));
+}

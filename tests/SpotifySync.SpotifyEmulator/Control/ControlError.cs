@@ -1,0 +1,3 @@
+namespace SpotifySync.SpotifyEmulator;
+
+internal sealed record ControlError(string Error);

@@ -1,0 +1,3 @@
+namespace SpotifySync.SpotifyEmulator;
+
+internal sealed record UserTokenView(string UserId, string RefreshToken);

@@ -1,0 +1,68 @@
+namespace SpotifySync.SpotifyEmulator;
+
+/// <summary>Applies <see cref="EmulatorFaults"/> to Spotify traffic before any endpoint sees it.</summary>
+internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
+{
+    private const string BadGatewayPage =
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+
+    private const string ServiceUnavailablePage =
+        "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!SpotifyRoutes.IsSpotifyTraffic(context))
+        {
+            await next(context);
+            return;
+        }
+
+        // Throttling is decided on arrival: a request that arrived inside the window is refused even if
+        // the configured latency carries its answer past the window's end.
+        var retryAfter = state.Faults.ActiveThrottle();
+
+        var latency = state.Faults.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            // Wall-clock on purpose: latency is about the HTTP answer, not the emulator's (possibly fake) clock.
+            await Task.Delay(latency, context.RequestAborted);
+        }
+
+        if (retryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await JsonResponse.WebApiErrorAsync(context, StatusCodes.Status429TooManyRequests, "API rate limit exceeded");
+            return;
+        }
+
+        var errorRate = state.Faults.ServerErrorRate;
+        if (errorRate > 0 && Random.Shared.NextDouble() < errorRate)
+        {
+            await WriteServerErrorAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    // Spotify's own servers answer 500 in JSON; the edge in front of them answers 502/503 in HTML.
+    private static Task WriteServerErrorAsync(HttpContext context)
+    {
+        switch (Random.Shared.Next(3))
+        {
+            case 0:
+                return JsonResponse.WebApiErrorAsync(context, StatusCodes.Status500InternalServerError, "Server error.");
+            case 1:
+                return WriteHtmlAsync(context, StatusCodes.Status502BadGateway, BadGatewayPage);
+            default:
+                return WriteHtmlAsync(context, StatusCodes.Status503ServiceUnavailable, ServiceUnavailablePage);
+        }
+    }
+
+    private static Task WriteHtmlAsync(HttpContext context, int statusCode, string page)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/html";
+        return context.Response.WriteAsync(page, context.RequestAborted);
+    }
+}

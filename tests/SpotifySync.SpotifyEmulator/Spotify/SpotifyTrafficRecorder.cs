@@ -1,0 +1,61 @@
+namespace SpotifySync.SpotifyEmulator;
+
+/// <summary>Outermost middleware: logs every Spotify request with the status it finally got, faults included.</summary>
+internal sealed class SpotifyTrafficRecorder(RequestDelegate next, EmulatorState state)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!SpotifyRoutes.IsSpotifyTraffic(context))
+        {
+            await next(context);
+            return;
+        }
+
+        var receivedAt = state.TimeProvider.GetUtcNow();
+
+        // Resolved before the endpoint runs: a rotation would otherwise already have replaced the token.
+        var (userId, refreshTokenUsed) = await IdentifyAsync(context);
+        var statusCode = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            statusCode = context.Response.StatusCode;
+        }
+        finally
+        {
+            state.Record(new EmulatorRequest(
+                receivedAt,
+                context.Request.Method,
+                context.Request.Path.Value ?? "",
+                context.Request.QueryString.Value ?? "",
+                userId,
+                statusCode,
+                refreshTokenUsed));
+        }
+    }
+
+    private async Task<(string? UserId, string? RefreshToken)> IdentifyAsync(HttpContext context)
+    {
+        if (context.Request.Path.Equals(SpotifyRoutes.Token, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!context.Request.HasFormContentType)
+            {
+                return (null, null);
+            }
+
+            try
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                var refreshToken = form["refresh_token"].ToString();
+                return refreshToken.Length == 0 ? (null, null) : (state.Tokens.OwnerOfRefreshToken(refreshToken), refreshToken);
+            }
+            catch (InvalidDataException)
+            {
+                return (null, null);
+            }
+        }
+
+        var accessToken = BearerToken.From(context.Request);
+        return (accessToken is null ? null : state.Tokens.CheckAccessToken(accessToken).UserId, null);
+    }
+}

@@ -1,0 +1,8 @@
+namespace SpotifySync.SpotifyEmulator;
+
+internal enum AccessTokenStatus
+{
+    Unknown,
+    Valid,
+    Expired,
+}

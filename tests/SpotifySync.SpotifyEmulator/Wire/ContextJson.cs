@@ -1,0 +1,3 @@
+namespace SpotifySync.SpotifyEmulator;
+
+internal sealed record ContextJson(string Type, string Href, ExternalUrlsJson ExternalUrls, string Uri);

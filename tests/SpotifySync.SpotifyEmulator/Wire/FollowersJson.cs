@@ -1,0 +1,3 @@
+namespace SpotifySync.SpotifyEmulator;
+
+internal sealed record FollowersJson(string? Href, int Total);

@@ -1,0 +1,102 @@
+using SpotifySync.Grains.Coordination;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.UnitTests;
+
+public sealed class SyncQueueTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Manual_requests_are_served_before_scheduled_ones()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("scheduled-1", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("scheduled-2", SyncTrigger.SyncAll, Now);
+        var (position, _, _) = queue.Enqueue("manual-1", SyncTrigger.Manual, Now);
+
+        Assert.Equal(1, position);
+        Assert.Equal(["manual-1", "scheduled-1", "scheduled-2"], DrainIds(queue));
+    }
+
+    [Fact]
+    public void A_user_is_queued_at_most_once()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("a", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("b", SyncTrigger.Scheduled, Now);
+        var (position, alreadyQueued, changed) = queue.Enqueue("a", SyncTrigger.Scheduled, Now);
+
+        Assert.True(alreadyQueued);
+        Assert.Null(changed);
+        Assert.Equal(1, position);
+        Assert.Equal(2, queue.Count);
+    }
+
+    [Fact]
+    public void A_manual_request_promotes_a_scheduled_entry_into_the_manual_lane()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("a", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("b", SyncTrigger.Scheduled, Now);
+        var (position, alreadyQueued, changed) = queue.Enqueue("b", SyncTrigger.Manual, Now);
+
+        Assert.True(alreadyQueued);
+        Assert.Equal(SyncPriority.Manual, changed!.Priority);
+        Assert.Equal(1, position);
+        Assert.Equal(["b", "a"], DrainIds(queue));
+    }
+
+    [Fact]
+    public void A_throttled_user_goes_back_to_the_very_front()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("m", SyncTrigger.Manual, Now);
+        queue.Enqueue("s", SyncTrigger.Scheduled, Now);
+        queue.PutInFront("throttled", SyncTrigger.Scheduled, Now);
+
+        Assert.Equal(1, queue.PositionOf("throttled"));
+        Assert.Equal(["throttled", "m", "s"], DrainIds(queue));
+    }
+
+    [Fact]
+    public void Positions_count_the_manual_lane_before_the_scheduled_lane()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("s1", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("s2", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("m1", SyncTrigger.Manual, Now);
+
+        Assert.Equal(1, queue.PositionOf("m1"));
+        Assert.Equal(2, queue.PositionOf("s1"));
+        Assert.Equal(3, queue.PositionOf("s2"));
+        Assert.Null(queue.PositionOf("unknown"));
+    }
+
+    [Fact]
+    public void A_reloaded_queue_keeps_its_order_and_continues_its_sort_keys()
+    {
+        var queue = new SyncQueue();
+        queue.Load(
+        [
+            new SyncQueueEntry("s2", SyncPriority.Scheduled, SyncTrigger.Scheduled, 7, Now),
+            new SyncQueueEntry("m1", SyncPriority.Manual, SyncTrigger.Manual, 9, Now),
+            new SyncQueueEntry("s1", SyncPriority.Scheduled, SyncTrigger.Scheduled, 3, Now),
+        ]);
+        var (_, _, added) = queue.Enqueue("s3", SyncTrigger.Scheduled, Now);
+
+        Assert.True(added!.SortKey > 9);
+        Assert.Equal(["m1", "s1", "s2", "s3"], DrainIds(queue));
+    }
+
+    private static List<string> DrainIds(SyncQueue queue)
+    {
+        var ids = new List<string>();
+        while (queue.Dequeue() is { } entry)
+        {
+            ids.Add(entry.UserId);
+        }
+        return ids;
+    }
+}
