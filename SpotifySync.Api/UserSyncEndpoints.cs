@@ -33,7 +33,7 @@ public static class UserSyncEndpoints
         return TypedResults.Ok(SyncStatusResponse.From(status, position));
     }
 
-    private static async Task<Results<Ok<SyncStatusResponse>, NotFound<ProblemDetailsBody>, ValidationProblem>> DisconnectAsync(
+    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> DisconnectAsync(
         string userId, IGrainFactory grains)
     {
         if (UserIdRules.Validate(userId) is { } errors)
@@ -43,12 +43,12 @@ public static class UserSyncEndpoints
         var status = await grains.GetGrain<IUserSyncGrain>(userId).DisconnectAsync();
         if (status.State == UserConnectionState.NotConnected)
         {
-            return TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId));
+            return UserProblems.NotConnected(userId);
         }
         return TypedResults.Ok(SyncStatusResponse.From(status, null));
     }
 
-    private static async Task<Results<Accepted<SyncQueuedResponse>, Ok<SyncCompletedResponse>, NotFound<ProblemDetailsBody>, Conflict<ProblemDetailsBody>, ValidationProblem>> SyncAsync(
+    private static async Task<Results<Accepted<SyncQueuedResponse>, Ok<SyncCompletedResponse>, ProblemHttpResult, ValidationProblem>> SyncAsync(
         string userId, bool? wait, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time, HttpContext http)
     {
         if (UserIdRules.Validate(userId) is { } errors)
@@ -62,8 +62,8 @@ public static class UserSyncEndpoints
         {
             var status = await grain.GetStatusAsync();
             return status.State == UserConnectionState.NotConnected
-                ? TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId))
-                : TypedResults.Conflict(ProblemDetailsBody.NotActive(userId, status));
+                ? UserProblems.NotConnected(userId)
+                : UserProblems.NotActive(userId, status);
         }
         var statusUrl = $"/api/users/{Uri.EscapeDataString(userId)}/sync-status";
         if (wait == true)
@@ -86,7 +86,7 @@ public static class UserSyncEndpoints
             new SyncQueuedResponse(userId, ticket.Position, ticket.AlreadyQueued, ticket.EstimatedStart, statusUrl));
     }
 
-    private static async Task<Results<Ok<SyncStatusResponse>, NotFound<ProblemDetailsBody>, ValidationProblem>> StatusAsync(
+    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> StatusAsync(
         string userId, IGrainFactory grains)
     {
         if (UserIdRules.Validate(userId) is { } errors)
@@ -96,7 +96,7 @@ public static class UserSyncEndpoints
         var status = await grains.GetGrain<IUserSyncGrain>(userId).GetStatusAsync();
         if (status.State == UserConnectionState.NotConnected)
         {
-            return TypedResults.NotFound(ProblemDetailsBody.NotConnected(userId));
+            return UserProblems.NotConnected(userId);
         }
         return TypedResults.Ok(SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId)));
     }

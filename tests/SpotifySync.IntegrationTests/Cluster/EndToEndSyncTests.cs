@@ -1,5 +1,5 @@
 using SpotifySync.Grains.Interfaces;
-using SpotifySync.IntegrationTests.Infrastructure;
+using SpotifySync.Testing;
 using SpotifySync.SpotifyEmulator;
 
 namespace SpotifySync.IntegrationTests.Cluster;

@@ -1,4 +1,4 @@
-using SpotifySync.IntegrationTests.Infrastructure;
+using SpotifySync.Testing;
 using SpotifySync.SpotifyEmulator;
 using Xunit.Abstractions;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
 using SpotifySync.Grains.Security;
-using SpotifySync.IntegrationTests.Infrastructure;
+using SpotifySync.Testing;
 using SpotifySync.SpotifyEmulator;
 
 namespace SpotifySync.IntegrationTests.Cluster;

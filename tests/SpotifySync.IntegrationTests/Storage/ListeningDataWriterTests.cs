@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SpotifySync.Grains.Storage;
-using SpotifySync.IntegrationTests.Infrastructure;
 using SpotifySync.Testing;
 
 namespace SpotifySync.IntegrationTests.Storage;

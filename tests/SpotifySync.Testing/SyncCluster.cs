@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.TestingHost;
+using Xunit;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Storage;
 using SpotifySync.SpotifyEmulator;
-using SpotifySync.Testing;
 using Emulator = SpotifySync.SpotifyEmulator.SpotifyEmulator;
 
-namespace SpotifySync.IntegrationTests.Infrastructure;
+namespace SpotifySync.Testing;
 
 /// <summary>
 /// The real stack for integration tests: a private PostgreSQL, the Spotify emulator on loopback HTTP and a
@@ -43,6 +43,8 @@ public sealed class SyncCluster : IAsyncLifetime
 
         var builder = new TestClusterBuilder(2);
         builder.Options.UseTestClusterMembership = false;
+        // Real sockets: the API under test is a separate Orleans client that finds the gateways through PostgreSQL.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         foreach (var (key, value) in Configuration())
         {
             builder.Properties[key] = value;
@@ -105,10 +107,4 @@ public sealed class SyncCluster : IAsyncLifetime
             await Postgres.DisposeAsync();
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class SyncClusterCollection : ICollectionFixture<SyncCluster>
-{
-    public const string Name = "sync cluster";
 }

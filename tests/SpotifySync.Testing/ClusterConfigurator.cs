@@ -3,7 +3,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using SpotifySync.Silo;
 
-namespace SpotifySync.IntegrationTests.Infrastructure;
+namespace SpotifySync.Testing;
 
 /// <summary>
 /// Makes TestingHost silos real SpotifySync silos: the production <see cref="SpotifySyncSiloBuilderExtensions.AddSpotifySync"/>

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SpotifySync.IntegrationTests.Infrastructure;
+namespace SpotifySync.Testing;
 
 /// <summary>The queries the tests ask of the real database.</summary>
 public sealed class ListeningDatabase(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
-namespace SpotifySync.IntegrationTests.Infrastructure;
+namespace SpotifySync.Testing;
 
 /// <summary>Waits for an eventually-true condition of a real, asynchronous system (syncs run in the background).</summary>
 public static class Poll
