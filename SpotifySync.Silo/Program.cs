@@ -22,7 +22,7 @@ var host = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<Sil
 
 builder.UseOrleans(silo =>
 {
-    var advertised = string.IsNullOrWhiteSpace(host.AdvertisedIPAddress) ? IPAddress.Loopback : IPAddress.Parse(host.AdvertisedIPAddress);
+    var advertised = AdvertisedAddress.Resolve(host.AdvertisedIPAddress);
     silo.Configure<ClusterOptions>(o =>
     {
         o.ClusterId = host.ClusterId;

@@ -19,6 +19,9 @@ public sealed class SiloHostOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Address other silos and clients use; loopback outside containers. Empty = loopback.</summary>
+    /// <summary>
+    /// Address other silos and clients use: an IP, or a host name resolved at start (a compose service name).
+    /// Empty = loopback, for processes on one machine.
+    /// </summary>
     public string? AdvertisedIPAddress { get; set; }
 }
