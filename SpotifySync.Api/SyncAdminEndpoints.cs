@@ -17,7 +17,7 @@ public static class SyncAdminEndpoints
 
     private static async Task<Accepted<SyncAllResponse>> SyncAllAsync(IGrainFactory grains)
     {
-        var result = await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnqueueAllActiveUsersAsync();
+        var result = await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
         return TypedResults.Accepted("/api/sync/status",
             new SyncAllResponse(result.UsersFound, result.NewlyQueued, result.QueueLength, result.EstimatedFinish));
     }

@@ -10,7 +10,7 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger);
 
     /// <summary>Queue every active user (the "sync all" of the app backend and of <c>Sync:RunOnStartup</c>).</summary>
-    Task<SyncAllResult> EnqueueAllActiveUsersAsync();
+    Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger);
 
     /// <summary>
     /// A dispatched user grain asks to start now. The spacing is kept between granted starts, not between

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using SpotifySync.Grains;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
@@ -31,6 +32,9 @@ public static class SpotifySyncSiloBuilderExtensions
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;
         });
+        // Orleans' own knobs an operator may need, bound by name (e.g. Orleans__Membership__ProbeTimeout); "Orleans:Reminders" is taken by Orleans for provider settings.
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.Configure<ReminderOptions>(configuration.GetSection("Orleans:ReminderOptions"));
         silo.AddStartupTask(EnqueueAllOnStartupAsync);
         silo.Services.AddHostedService<CoordinatorWatch>();
         return silo;
@@ -48,7 +52,7 @@ public static class SpotifySyncSiloBuilderExtensions
         {
             // Every silo does this on start; the queue holds each user once, so the cluster syncs everyone once.
             var result = await services.GetRequiredService<IGrainFactory>()
-                .GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnqueueAllActiveUsersAsync();
+                .GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnqueueAllActiveUsersAsync(SyncTrigger.Startup);
             logger.LogInformation("Sync:RunOnStartup queued {Queued} of {Found} active users", result.NewlyQueued, result.UsersFound);
         }
         catch (Exception e)

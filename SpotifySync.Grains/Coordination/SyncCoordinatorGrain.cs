@@ -68,7 +68,7 @@ public sealed partial class SyncCoordinatorGrain(
         return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now));
     }
 
-    public async Task<SyncAllResult> EnqueueAllActiveUsersAsync()
+    public async Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger)
     {
         var userIds = await users.ListActiveUserIdsAsync(CancellationToken.None);
         LogUsersFound(userIds.Count);
@@ -76,7 +76,7 @@ public sealed partial class SyncCoordinatorGrain(
         var changed = new List<SyncQueueEntry>();
         foreach (var userId in userIds)
         {
-            var (_, _, entry) = _queue.Enqueue(userId, SyncTrigger.SyncAll, now);
+            var (_, _, entry) = _queue.Enqueue(userId, trigger, now);
             if (entry is not null)
             {
                 changed.Add(entry);

@@ -7,7 +7,7 @@ namespace SpotifySync.Testing;
 /// Asks the OS for an unused loopback port, so parallel test runs never fight over 5432.
 /// The port is free only at the moment of asking; callers must retry if it is taken before use.
 /// </summary>
-internal static class FreeTcpPort
+public static class FreeTcpPort
 {
     public static int Pick()
     {

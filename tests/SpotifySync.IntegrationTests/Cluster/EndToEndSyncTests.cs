@@ -23,7 +23,7 @@ public sealed class EndToEndSyncTests(SyncCluster cluster)
         var snapshot = users.ToDictionary(u => u, u => cluster.Spotify.PlaysOf(u));
 
         var syncAllAt = DateTimeOffset.UtcNow;
-        var syncAll = await cluster.Coordinator.EnqueueAllActiveUsersAsync();
+        var syncAll = await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
         Assert.True(syncAll.UsersFound >= users.Count);
         foreach (var userId in users)
         {
@@ -42,7 +42,7 @@ public sealed class EndToEndSyncTests(SyncCluster cluster)
         // Again, with manual syncs racing the sync-all: the unique key must absorb every repeat.
         var againAt = DateTimeOffset.UtcNow;
         var manual = users.Take(8).Select(u => (Task)cluster.User(u).RequestSyncAsync(SyncTrigger.Manual));
-        await Task.WhenAll(manual.Append(cluster.Coordinator.EnqueueAllActiveUsersAsync()));
+        await Task.WhenAll(manual.Append(cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll)));
         foreach (var userId in users)
         {
             await cluster.WaitForSyncAfterAsync(userId, againAt);

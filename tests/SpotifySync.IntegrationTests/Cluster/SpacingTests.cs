@@ -1,3 +1,4 @@
+using SpotifySync.Grains.Interfaces;
 using SpotifySync.Testing;
 using SpotifySync.SpotifyEmulator;
 using Xunit.Abstractions;
@@ -21,7 +22,7 @@ public sealed class SpacingTests(SyncCluster cluster, ITestOutputHelper output)
             await cluster.WaitForSyncAfterAsync(userId, connectedAt);
         }
         var syncAllAt = DateTimeOffset.UtcNow;
-        await cluster.Coordinator.EnqueueAllActiveUsersAsync();
+        await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
         foreach (var userId in users)
         {
             await cluster.WaitForSyncAfterAsync(userId, syncAllAt);

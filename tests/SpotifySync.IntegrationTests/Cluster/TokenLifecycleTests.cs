@@ -108,7 +108,7 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
         cluster.Spotify.RevokeRefreshToken("revoked-b");
         cluster.Spotify.ExpireAccessTokens("revoked-b");
         var revokedAt = DateTimeOffset.UtcNow;
-        await cluster.Coordinator.EnqueueAllActiveUsersAsync();
+        await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
 
         var revoked = await cluster.WaitForSyncAfterAsync("revoked-b", revokedAt);
         Assert.Equal(UserConnectionState.NeedsReconnect, revoked.State);

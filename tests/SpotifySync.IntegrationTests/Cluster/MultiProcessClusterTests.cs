@@ -1,0 +1,179 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Configuration;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+using SpotifySync.Testing;
+
+namespace SpotifySync.IntegrationTests.Cluster;
+
+/// <summary>
+/// Silos as separate operating-system processes, as they run in production: the cluster forms through
+/// PostgreSQL, survives a silo killed with SIGKILL, honours <c>Sync:Enabled=false</c>, and a silo started with
+/// <c>Sync:RunOnStartup=true</c> queues every active user.
+/// </summary>
+[Collection(SyncClusterCollection.Name)]
+public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetime
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(4);
+    private readonly string _logDirectory = Directory.CreateTempSubdirectory("spotifysync-silos-").FullName;
+    private readonly List<SiloProcess> _silos = [];
+    private readonly string _clusterId = $"multiprocess-{Guid.NewGuid():N}";
+    private string _connectionString = "";
+    private IHost? _client;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await shared.Postgres.CreateDatabaseAsync("multiprocess");
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+            _client.Dispose();
+        }
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+        Directory.Delete(_logDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Separate_silo_processes_form_one_cluster_survive_a_killed_silo_and_honour_enabled_and_run_on_startup()
+    {
+        var a = await StartSiloAsync("silo-a", runOnStartup: false);
+        await StartSiloAsync("silo-b", runOnStartup: false);
+        var grains = await ConnectClientAsync();
+
+        string[] users = ["mp-user-1", "mp-user-2", "mp-user-3"];
+        var connectedAt = DateTimeOffset.UtcNow;
+        foreach (var userId in users)
+        {
+            var user = shared.Spotify.AddUser(userId);
+            await grains.GetGrain<IUserSyncGrain>(userId).ConnectAsync(new SpotifyConnection(user.RefreshToken));
+        }
+        foreach (var userId in users)
+        {
+            await WaitForAsync(grains, userId, s => s.LastSyncCompletedAt >= connectedAt, "the first sync after connect");
+        }
+
+        // Sync:Enabled=false: reminders tick (every 4 s here) but queue nothing.
+        await Task.Delay(Interval * 2 + TimeSpan.FromSeconds(1));
+        foreach (var userId in users)
+        {
+            var status = await grains.GetGrain<IUserSyncGrain>(userId).GetStatusAsync();
+            Assert.Equal((1L, "connect"), (status.TotalSyncs, status.LastTrigger));
+        }
+
+        // SIGKILL one silo: manual syncs must go on through the other once the cluster has noticed.
+        a.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        foreach (var userId in users)
+        {
+            await WaitForAsync(grains, userId, s => s.LastSyncCompletedAt >= killedAt, "a manual sync after the kill",
+                requestManualSync: true, timeout: TimeSpan.FromSeconds(90));
+        }
+
+        // A silo started with Sync:RunOnStartup queues every active user.
+        var startedAt = DateTimeOffset.UtcNow;
+        await StartSiloAsync("silo-c", runOnStartup: true);
+        foreach (var userId in users)
+        {
+            var status = await WaitForAsync(grains, userId, s => s.LastSyncCompletedAt >= startedAt, "a sync queued by RunOnStartup");
+            Assert.Equal("startup", status.LastTrigger);
+            Assert.Equal("succeeded", status.LastSyncOutcome);
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        Assert.Equal(0, await new ListeningDatabase(dataSource).DuplicateRowGroupsAsync());
+        foreach (var userId in users)
+        {
+            Assert.Equal(shared.Spotify.PlaysOf(userId).Count, await new ListeningDatabase(dataSource).CountAsync(userId));
+        }
+    }
+
+    private async Task<SiloProcess> StartSiloAsync(string name, bool runOnStartup)
+    {
+        var configuration = new Dictionary<string, string>(shared.Configuration())
+        {
+            ["ConnectionStrings:Postgres"] = _connectionString,
+            ["Orleans:ClusterId"] = _clusterId,
+            ["Orleans:ServiceId"] = _clusterId,
+            ["Orleans:SiloPort"] = FreeTcpPort.Pick().ToString(),
+            ["Orleans:GatewayPort"] = FreeTcpPort.Pick().ToString(),
+            ["Orleans:ReminderOptions:MinimumReminderPeriod"] = "00:00:01",
+            ["Orleans:Membership:ProbeTimeout"] = "00:00:02",
+            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+            ["Sync:Interval"] = Interval.ToString("c"),
+            ["Sync:Enabled"] = "false",
+            ["Sync:RunOnStartup"] = runOnStartup ? "true" : "false",
+            ["Sync:StartClaimTimeout"] = "00:00:03",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        var silo = SiloProcess.Start(name, configuration, _logDirectory);
+        _silos.Add(silo);
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    private async Task<IGrainFactory> ConnectClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = _clusterId;
+                o.ServiceId = _clusterId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = _connectionString;
+            });
+        });
+        _client = builder.Build();
+        await _client.StartAsync();
+        return _client.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    private async Task<UserSyncStatus> WaitForAsync(
+        IGrainFactory grains, string userId, Func<UserSyncStatus, bool> done, string what, bool requestManualSync = false, TimeSpan? timeout = null)
+    {
+        var grain = grains.GetGrain<IUserSyncGrain>(userId);
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var nextRequest = DateTimeOffset.MinValue;
+        while (true)
+        {
+            try
+            {
+                if (requestManualSync && DateTimeOffset.UtcNow >= nextRequest)
+                {
+                    await grain.RequestSyncAsync(SyncTrigger.Manual);
+                    nextRequest = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
+                }
+                var status = await grain.GetStatusAsync();
+                if (done(status))
+                {
+                    return status;
+                }
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // The cluster has not yet noticed the killed silo: calls to grains that lived there fail for a while.
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{userId}: no {what}. Silo logs:\n{string.Join("\n---\n", _silos.Select(s => s.Log))}");
+            }
+            await Task.Delay(200);
+        }
+    }
+}
