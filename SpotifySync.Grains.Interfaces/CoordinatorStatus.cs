@@ -15,4 +15,7 @@ public sealed record CoordinatorStatus
     [Id(8)] public DateTimeOffset? BatchStartedAt { get; init; }
     [Id(9)] public DateTimeOffset? EstimatedQueueDrainedAt { get; init; }
     [Id(10)] public SyncBatchSummary? LastBatch { get; init; }
+
+    /// <summary>Active users whose refresh token expires within 30 days (soonest first): ask them to reconnect.</summary>
+    [Id(11)] public IReadOnlyList<ExpiringUser> ExpiringSoon { get; init; } = [];
 }

@@ -10,4 +10,6 @@ public enum SyncOutcomeKind
     NeedsReconnect = 3,
     /// <summary>Nothing to do: the user is not active (disconnected, needs reconnect, unknown).</summary>
     Skipped = 4,
+    /// <summary>Spotify rejected the app's credentials (<c>invalid_client</c>): a cluster-wide problem, not the user's.</summary>
+    AppCredentialsRejected = 5,
 }

@@ -9,6 +9,8 @@ public enum SyncTrigger
     Connect = 2,
     SyncAll = 3,
     Startup = 4,
+    /// <summary>The extra, early sync after a possible gap in Spotify's 50-play window.</summary>
+    GapFollowUp = 5,
 }
 
 public static class SyncTriggerExtensions
@@ -26,6 +28,7 @@ public static class SyncTriggerExtensions
         SyncTrigger.Connect => "connect",
         SyncTrigger.SyncAll => "sync_all",
         SyncTrigger.Startup => "startup",
+        SyncTrigger.GapFollowUp => "gap_follow_up",
         _ => trigger.ToString().ToLowerInvariant(),
     };
 }

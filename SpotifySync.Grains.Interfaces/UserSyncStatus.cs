@@ -20,4 +20,12 @@ public sealed record UserSyncStatus
     [Id(13)] public long TotalSyncs { get; init; }
     [Id(14)] public int ConsecutiveFailures { get; init; }
     [Id(15)] public int LastSyncTracks { get; init; }
+
+    /// <summary>Set while scheduled syncs are backing off after repeated failures (manual syncs still run).</summary>
+    [Id(16)] public DateTimeOffset? BackoffUntil { get; init; }
+
+    /// <summary>How many syncs found 50 plays all newer than the cursor: plays may have been missed.</summary>
+    [Id(17)] public int GapsDetected { get; init; }
+    [Id(18)] public DateTimeOffset? LastGapFrom { get; init; }
+    [Id(19)] public DateTimeOffset? LastGapTo { get; init; }
 }

@@ -31,8 +31,12 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient);
-        services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient);
+        services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient)
+            .AddResilienceHandler("spotify-accounts", (pipeline, context) =>
+                SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: false));
+        services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient)
+            .AddResilienceHandler("spotify-web-api", (pipeline, context) =>
+                SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: true));
         return services;
     }
 
@@ -51,7 +55,8 @@ public static class ServiceCollectionExtensions
 
     private static void ConfigureSpotifyHttpClient(IServiceProvider services, HttpClient client)
     {
-        client.Timeout = services.GetRequiredService<IOptions<SpotifyOptions>>().Value.RequestTimeout;
+        // The resilience pipeline owns timeouts (per attempt and in total); this one must never fire first.
+        client.Timeout = Timeout.InfiniteTimeSpan;
         client.DefaultRequestHeaders.UserAgent.ParseAdd("SpotifySync/1.0");
     }
 }

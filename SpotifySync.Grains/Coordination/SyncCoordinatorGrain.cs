@@ -34,6 +34,7 @@ public sealed partial class SyncCoordinatorGrain(
     private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
     private PendingStart? _pending;
     private long _lastDispatchId;
+    private int _throttlesInARow;
     private DateTimeOffset? _pausedUntil;
     private string? _pauseReason;
     private SyncBatchTally? _batch;
@@ -63,7 +64,7 @@ public sealed partial class SyncCoordinatorGrain(
         var (position, alreadyQueued, changed) = _queue.Enqueue(userId, trigger, now);
         if (changed is not null)
         {
-            await queueStore.UpsertAsync([changed], CancellationToken.None);
+            await PersistAsync([changed]);
         }
         return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now));
     }
@@ -82,7 +83,7 @@ public sealed partial class SyncCoordinatorGrain(
                 changed.Add(entry);
             }
         }
-        await queueStore.UpsertAsync(changed, CancellationToken.None);
+        await PersistAsync(changed);
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
@@ -105,27 +106,75 @@ public sealed partial class SyncCoordinatorGrain(
         var now = time.GetUtcNow();
         var trigger = _inFlight.Remove(outcome.UserId, out var started) ? started.Trigger : SyncTrigger.Scheduled;
         _batch?.Add(outcome);
-        if (outcome.Kind == SyncOutcomeKind.Throttled)
+        switch (outcome.Kind)
         {
-            var wait = outcome.RetryAfter ?? options.CurrentValue.DefaultRetryAfter;
-            var until = now + wait;
-            if (_pausedUntil is not { } current || until > current)
-            {
-                _pausedUntil = until;
-                _pauseReason = $"Spotify answered 429 for user {outcome.UserId}: Retry-After {wait.TotalSeconds:0}s";
-            }
-            LogPaused(outcome.UserId, wait.TotalSeconds, until);
-            return queueStore.UpsertAsync([_queue.PutInFront(outcome.UserId, trigger, now)], CancellationToken.None);
+            case SyncOutcomeKind.Succeeded:
+                _throttlesInARow = 0;
+                return Task.CompletedTask;
+            case SyncOutcomeKind.Throttled:
+                var wait = outcome.RetryAfter ?? DefaultRetryAfter(_throttlesInARow);
+                _throttlesInARow++;
+                Pause(now + wait, $"Spotify answered 429 for user {outcome.UserId}: paused for {wait.TotalSeconds:0}s"
+                    + (outcome.RetryAfter is null ? " (no usable Retry-After)" : " (Retry-After)"));
+                if (wait > options.CurrentValue.Interval)
+                {
+                    LogLongPause(outcome.UserId, wait.TotalSeconds, now + wait);
+                }
+                else
+                {
+                    LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
+                }
+                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, now)]);
+            case SyncOutcomeKind.AppCredentialsRejected:
+                var pause = options.CurrentValue.CredentialsRejectedPause;
+                Pause(now + pause, "Spotify rejected the app credentials (invalid_client): check Spotify:ClientId and Spotify:ClientSecret");
+                LogCredentialsRejected(pause.TotalSeconds);
+                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, now)]);
+            default:
+                return Task.CompletedTask;
         }
-        return Task.CompletedTask;
     }
 
-    public Task<CoordinatorStatus> GetStatusAsync()
+    private void Pause(DateTimeOffset until, string reason)
+    {
+        if (_pausedUntil is not { } current || until > current)
+        {
+            _pausedUntil = until;
+            _pauseReason = reason;
+        }
+    }
+
+    /// <summary>No usable Retry-After: start from the default and double for every 429 in a row, up to the maximum.</summary>
+    private TimeSpan DefaultRetryAfter(int throttlesInARow)
+    {
+        var o = options.CurrentValue;
+        var doubled = o.DefaultRetryAfter.Ticks * (1L << Math.Min(throttlesInARow, 20));
+        return TimeSpan.FromTicks(Math.Min(doubled, o.MaxDefaultRetryAfter.Ticks));
+    }
+
+    /// <summary>
+    /// Writes queue entries through to PostgreSQL. If that fails (PostgreSQL down) the in-memory queue still
+    /// serves; only a loss of this activation during the outage would forget those entries, and the users'
+    /// reminders queue them again.
+    /// </summary>
+    private async Task PersistAsync(IReadOnlyCollection<SyncQueueEntry> entries)
+    {
+        try
+        {
+            await queueStore.UpsertAsync(entries, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogQueueWriteFailed(e, entries.Count);
+        }
+    }
+
+    public async Task<CoordinatorStatus> GetStatusAsync()
     {
         var now = time.GetUtcNow();
         var spacing = Spacing;
         var paused = _pausedUntil > now;
-        return Task.FromResult(new CoordinatorStatus
+        return new CoordinatorStatus
         {
             QueueLength = _queue.Count,
             ManualQueued = _queue.ManualCount,
@@ -138,7 +187,23 @@ public sealed partial class SyncCoordinatorGrain(
             BatchStartedAt = _batch?.StartedAt,
             EstimatedQueueDrainedAt = _queue.Count > 0 ? EstimatedStart(_queue.Count, now) + spacing : null,
             LastBatch = _lastBatch,
-        });
+            ExpiringSoon = await ExpiringSoonAsync(now),
+        };
+    }
+
+    private async Task<IReadOnlyList<ExpiringUser>> ExpiringSoonAsync(DateTimeOffset now)
+    {
+        try
+        {
+            var expiring = await users.ListExpiringAsync(now.AddDays(30), limit: 100, CancellationToken.None);
+            return [.. expiring.Select(u => new ExpiringUser(u.UserId, u.ExpiresAt))];
+        }
+        catch (Exception e)
+        {
+            // Status must answer even while PostgreSQL is down; the list is a convenience.
+            LogExpiringQueryFailed(e);
+            return [];
+        }
     }
 
     public Task<int?> GetPositionAsync(string userId) =>
@@ -171,7 +236,7 @@ public sealed partial class SyncCoordinatorGrain(
             // Its grain is busy or its silo is gone: give the slot away and keep the user first in line.
             _pending = null;
             LogClaimTimedOut(pending.UserId);
-            await queueStore.UpsertAsync([_queue.PutInFront(pending.UserId, pending.Trigger, now)], cancellationToken);
+            await PersistAsync([_queue.PutInFront(pending.UserId, pending.Trigger, now)]);
         }
         if (_queue.Count == 0)
         {
@@ -285,7 +350,19 @@ public sealed partial class SyncCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spotify throttled user {UserId}: all dispatch paused for {Seconds}s, until {Until}")]
     private partial void LogPaused(string userId, double seconds, DateTimeOffset until);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Throttling pause over: dispatch resumes")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify throttled user {UserId} for {Seconds}s, longer than Sync:Interval: all dispatch paused until {Until}; it resumes by itself")]
+    private partial void LogLongPause(string userId, double seconds, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify rejected the app credentials (invalid_client): all dispatch paused for {Seconds}s; check Spotify:ClientId and Spotify:ClientSecret")]
+    private partial void LogCredentialsRejected(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Count} queue entries to sync_queue; the in-memory queue goes on")]
+    private partial void LogQueueWriteFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list users whose refresh token expires soon")]
+    private partial void LogExpiringQueryFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pause over: dispatch resumes")]
     private partial void LogResumedAfterPause();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator activated with {Count} users still queued")]

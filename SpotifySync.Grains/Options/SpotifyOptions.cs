@@ -19,7 +19,15 @@ public sealed class SpotifyOptions
     [Required]
     public Uri AccountsBaseUrl { get; set; } = new("https://accounts.spotify.com/");
 
-    /// <summary>Upper bound for one HTTP call to Spotify.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Upper bound for one attempt of an HTTP call to Spotify.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries of a call that failed with 5xx or timed out (never of a 429).</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First retry delay; doubled for each further retry, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -19,9 +19,29 @@ public sealed class SyncOptions
     /// <summary>Queue every active user when the cluster starts.</summary>
     public bool RunOnStartup { get; set; }
 
-    /// <summary>How long a 429 without a usable Retry-After pauses the queue.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    /// <summary>How long a 429 without a usable Retry-After pauses the queue; doubled for each further one in a row.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound of the doubled <see cref="DefaultRetryAfter"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxDefaultRetryAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long dispatch pauses when Spotify rejects the app's own credentials (<c>invalid_client</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CredentialsRejectedPause { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this many failed syncs in a row a user's scheduled syncs back off (wait doubles each time).</summary>
+    [Range(1, 100)]
+    public int FailureBackoffAfter { get; set; } = 3;
+
+    /// <summary>Longest wait between scheduled syncs of a failing user.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxFailureBackoff { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>When a sync finds a possible gap (50 new plays), an extra sync of that user follows after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan GapFollowUpDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// A dispatched user must claim its start within this time (its grain may be busy or its silo gone);

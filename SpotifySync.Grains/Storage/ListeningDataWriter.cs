@@ -24,11 +24,22 @@ public sealed class ListeningDataWriter(NpgsqlDataSource dataSource)
     /// <c>TotalTracks</c> set from the rows actually inserted). Returns the saved record.
     /// </summary>
     public async Task<SpotifyUserRecord> CommitAsync(
-        SpotifyUserRecord user, IReadOnlyList<ListeningRow> rows, DateTimeOffset syncedAt, CancellationToken cancellationToken)
+        SpotifyUserRecord user, IReadOnlyList<ListeningRow> rows, DateTimeOffset syncedAt, CancellationToken cancellationToken,
+        ListeningGap? gap = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = rows.Count == 0 ? 0 : await InsertAsync(connection, transaction, user.UserId, rows, syncedAt, cancellationToken);
+        if (gap is not null)
+        {
+            await using var record = new NpgsqlCommand(
+                "INSERT INTO listening_gaps (user_id, gap_from, gap_to, detected_at) VALUES (@user_id, @from, @to, @at)", connection, transaction);
+            record.Parameters.AddWithValue("user_id", user.UserId);
+            record.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = gap.From.ToUniversalTime() });
+            record.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = gap.To.ToUniversalTime() });
+            record.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.TimestampTz) { Value = syncedAt.ToUniversalTime() });
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
         var saved = await SpotifyUserStore.SaveAsync(
             connection,
             transaction,

@@ -22,6 +22,10 @@ public sealed record SpotifyUserRecord
     public int ConsecutiveFailures { get; init; }
     public long TotalTracks { get; init; }
     public long TotalSyncs { get; init; }
+    public int GapsDetected { get; init; }
+    public DateTimeOffset? LastGapFrom { get; init; }
+    public DateTimeOffset? LastGapTo { get; init; }
+    public int? ExpiryWarningDays { get; init; }
 
     /// <summary>Optimistic concurrency: 0 means "not stored yet".</summary>
     public long Version { get; init; }

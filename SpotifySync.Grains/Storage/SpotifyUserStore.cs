@@ -10,7 +10,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         user_id, state, refresh_token_encrypted, access_token_encrypted, access_token_expires_at, scope,
         authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
         last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
-        consecutive_failures, total_tracks, total_syncs, version
+        consecutive_failures, total_tracks, total_syncs, gaps_detected, last_gap_from, last_gap_to,
+        expiry_warning_days, version
         """;
 
     // One statement for insert and update: a new row is inserted at version 1 only when none exists
@@ -20,7 +21,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         VALUES (@user_id, @state, @refresh_token_encrypted, @access_token_encrypted, @access_token_expires_at, @scope,
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
-                @consecutive_failures, @total_tracks, @total_syncs, @expected_version + 1)
+                @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
+                @expiry_warning_days, @expected_version + 1)
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -40,6 +42,10 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             consecutive_failures = EXCLUDED.consecutive_failures,
             total_tracks = EXCLUDED.total_tracks,
             total_syncs = EXCLUDED.total_syncs,
+            gaps_detected = EXCLUDED.gaps_detected,
+            last_gap_from = EXCLUDED.last_gap_from,
+            last_gap_to = EXCLUDED.last_gap_to,
+            expiry_warning_days = EXCLUDED.expiry_warning_days,
             version = EXCLUDED.version,
             updated_at = now()
         WHERE spotify_users.version = @expected_version
@@ -84,6 +90,10 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.AddWithValue("consecutive_failures", record.ConsecutiveFailures);
         p.AddWithValue("total_tracks", record.TotalTracks);
         p.AddWithValue("total_syncs", record.TotalSyncs);
+        p.AddWithValue("gaps_detected", record.GapsDetected);
+        p.Add(Time("last_gap_from", record.LastGapFrom));
+        p.Add(Time("last_gap_to", record.LastGapTo));
+        p.Add(new NpgsqlParameter("expiry_warning_days", NpgsqlDbType.Integer) { Value = (object?)record.ExpiryWarningDays ?? DBNull.Value });
         p.AddWithValue("expected_version", record.Version);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
@@ -104,6 +114,28 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             ids.Add(reader.GetString(0));
         }
         return ids;
+    }
+
+    /// <summary>Active users whose refresh token (six months after authorisation) expires before <paramref name="before"/>, soonest first.</summary>
+    public async Task<IReadOnlyList<(string UserId, DateTimeOffset ExpiresAt)>> ListExpiringAsync(
+        DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT user_id, authorized_at + interval '6 months' AS expires_at
+            FROM spotify_users
+            WHERE state = 'active' AND authorized_at + interval '6 months' <= @before
+            ORDER BY authorized_at
+            LIMIT @limit
+            """);
+        command.Parameters.Add(Time("before", before));
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<(string, DateTimeOffset)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        return users;
     }
 
     private static SpotifyUserRecord Read(NpgsqlDataReader r) => new()
@@ -127,7 +159,11 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         ConsecutiveFailures = r.GetInt32(16),
         TotalTracks = r.GetInt64(17),
         TotalSyncs = r.GetInt64(18),
-        Version = r.GetInt64(19),
+        GapsDetected = r.GetInt32(19),
+        LastGapFrom = NullableTime(r, 20),
+        LastGapTo = NullableTime(r, 21),
+        ExpiryWarningDays = r.IsDBNull(22) ? null : r.GetInt32(22),
+        Version = r.GetInt64(23),
     };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -28,6 +28,12 @@ public sealed partial class UserSyncGrain(
 {
     public const string ReminderName = "sync";
 
+    /// <summary>One-off reminder for the early extra sync after a possible gap; removed when it fires.</summary>
+    public const string GapFollowUpReminderName = "sync-gap-follow-up";
+
+    /// <summary>Refresh-token expiry warnings are logged this many days ahead (Spotify: six months after authorisation).</summary>
+    public static readonly int[] ExpiryWarningDays = [30, 7];
+
     /// <summary>Refresh ahead of expiry so a token never dies between the check and the call.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
@@ -61,6 +67,7 @@ public sealed partial class UserSyncGrain(
             ReconnectReason = null,
             ConsecutiveFailures = 0,
             LastSyncError = null,
+            ExpiryWarningDays = null,
         };
         user = user with { ScheduleAnchor = await EnsureScheduleAsync(user.ScheduleAnchor, now) };
         _user = await users.SaveAsync(user, CancellationToken.None);
@@ -117,6 +124,15 @@ public sealed partial class UserSyncGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == GapFollowUpReminderName)
+        {
+            await RemoveReminderAsync(GapFollowUpReminderName);
+            if (_user is { IsActive: true })
+            {
+                await Coordinator.EnqueueAsync(UserId, SyncTrigger.GapFollowUp);
+            }
+            return;
+        }
         if (reminderName != ReminderName)
         {
             return;
@@ -127,6 +143,11 @@ public sealed partial class UserSyncGrain(
             return;
         }
         var options = syncOptions.CurrentValue;
+        if (BackoffUntil(_user, options) is { } until && time.GetUtcNow() < until)
+        {
+            LogBackingOff(UserId, _user.ConsecutiveFailures, until);
+            return;
+        }
         if (status.Period != options.Interval)
         {
             // Sync:Interval changed since this reminder was registered: adopt the new period from now on.
@@ -159,10 +180,15 @@ public sealed partial class UserSyncGrain(
             }
 
             var rows = ListeningRowMapper.Map(UserId, page);
+            var gap = PossibleGap(_user!.LatestPlayedAt, rows);
             var completedAt = time.GetUtcNow();
             var user = _user! with
             {
                 LatestPlayedAt = Latest(_user!.LatestPlayedAt, rows),
+                GapsDetected = _user.GapsDetected + (gap is null ? 0 : 1),
+                LastGapFrom = gap?.From ?? _user.LastGapFrom,
+                LastGapTo = gap?.To ?? _user.LastGapTo,
+                ExpiryWarningDays = WarnIfRefreshTokenExpiresSoon(_user, completedAt),
                 LastSyncStartedAt = startedAt,
                 LastSyncCompletedAt = completedAt,
                 LastSyncOutcome = "succeeded",
@@ -171,8 +197,12 @@ public sealed partial class UserSyncGrain(
                 ConsecutiveFailures = 0,
                 TotalSyncs = _user.TotalSyncs + 1,
             };
-            _user = await writer.CommitAsync(user, rows, completedAt, cancellationToken);
+            _user = await writer.CommitAsync(user, rows, completedAt, cancellationToken, gap);
             LogSynced(UserId, _user.LastSyncTracks);
+            if (gap is not null)
+            {
+                await ScheduleGapFollowUpAsync(gap);
+            }
             return new SyncOutcome(UserId, SyncOutcomeKind.Succeeded, _user.LastSyncTracks, null, null, time.GetUtcNow() - startedAt);
         }
         catch (SpotifyRefreshTokenRejectedException e)
@@ -189,6 +219,19 @@ public sealed partial class UserSyncGrain(
             await RemoveScheduleAsync();
             LogSyncError(UserId, reason);
             return new SyncOutcome(UserId, SyncOutcomeKind.NeedsReconnect, 0, reason, null, time.GetUtcNow() - startedAt);
+        }
+        catch (SpotifyClientRejectedException e)
+        {
+            // Our app's credentials are wrong: every user would fail the same way. Not this user's failure.
+            await SaveQuietlyAsync(_user! with
+            {
+                LastSyncStartedAt = startedAt,
+                LastSyncOutcome = "app_credentials_rejected",
+                LastSyncError = e.Message,
+                LastSyncTrigger = trigger.ToWireName(),
+            });
+            LogSyncError(UserId, e.Message);
+            return new SyncOutcome(UserId, SyncOutcomeKind.AppCredentialsRejected, 0, e.Message, null, time.GetUtcNow() - startedAt);
         }
         catch (SpotifyThrottledException e)
         {
@@ -245,13 +288,15 @@ public sealed partial class UserSyncGrain(
         var grant = await accounts.RefreshAsync(tokens.Unprotect(user.RefreshTokenEncrypted!, UserId), cancellationToken);
         // Stored before the new access token is used for anything: if Spotify rotated the refresh token,
         // the old one may already be dead, and a crash now must not leave us holding only that one.
-        _user = await users.SaveAsync(user with
+        // Kept in memory first, so that if PostgreSQL is down the next save (same version) still writes it.
+        _user = user with
         {
             AccessTokenEncrypted = tokens.Protect(grant.AccessToken, UserId),
             AccessTokenExpiresAt = grant.ExpiresAt,
             RefreshTokenEncrypted = grant.RotatedRefreshToken is { } rotated ? tokens.Protect(rotated, UserId) : user.RefreshTokenEncrypted,
             Scope = grant.Scope ?? user.Scope,
-        }, cancellationToken);
+        };
+        _user = await users.SaveAsync(_user, cancellationToken);
         metrics.TokenRefreshed(grant.RotatedRefreshToken is null ? "kept" : "rotated");
         LogTokenRefreshed(UserId, grant.RotatedRefreshToken is not null, grant.ExpiresAt);
         return grant.AccessToken;
@@ -289,10 +334,76 @@ public sealed partial class UserSyncGrain(
 
     private async Task RemoveScheduleAsync()
     {
-        if (await this.GetReminder(ReminderName) is { } reminder)
+        await RemoveReminderAsync(ReminderName);
+        await RemoveReminderAsync(GapFollowUpReminderName);
+    }
+
+    private async Task RemoveReminderAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+    }
+
+    /// <summary>
+    /// Spotify keeps only 50 plays: if all 50 it returned are newer than our cursor, older unseen plays may have
+    /// been pushed out. A first sync (no cursor) is not a gap: there is nothing older we could have read.
+    /// </summary>
+    private static ListeningGap? PossibleGap(DateTimeOffset? cursor, IReadOnlyList<ListeningRow> rows)
+    {
+        if (cursor is not { } from || rows.Count < SpotifyWebApiClient.MaxRecentlyPlayed)
+        {
+            return null;
+        }
+        var oldest = rows.Min(r => r.PlayedAt);
+        return oldest > from ? new ListeningGap(from, oldest) : null;
+    }
+
+    private async Task ScheduleGapFollowUpAsync(ListeningGap gap)
+    {
+        var options = syncOptions.CurrentValue;
+        LogPossibleGap(UserId, gap.From, gap.To, options.GapFollowUpDelay);
+        try
+        {
+            // A reminder, not a timer: the follow-up must survive this grain's deactivation or its silo's loss.
+            await this.RegisterOrUpdateReminder(GapFollowUpReminderName, options.GapFollowUpDelay, options.Interval);
+        }
+        catch (Exception e)
+        {
+            LogFollowUpFailed(e, UserId);
+        }
+    }
+
+    /// <summary>Logs the 30- and 7-day warnings once each; returns the warning level to store.</summary>
+    private int? WarnIfRefreshTokenExpiresSoon(SpotifyUserRecord user, DateTimeOffset now)
+    {
+        if (user.AuthorizedAt is not { } authorizedAt)
+        {
+            return user.ExpiryWarningDays;
+        }
+        var expiresAt = RefreshTokenExpiry(authorizedAt);
+        var daysLeft = (expiresAt - now).TotalDays;
+        var due = ExpiryWarningDays.Where(d => daysLeft <= d).DefaultIfEmpty(int.MaxValue).Min();
+        if (due == int.MaxValue || (user.ExpiryWarningDays is { } given && given <= due))
+        {
+            return user.ExpiryWarningDays;
+        }
+        LogRefreshTokenExpiring(UserId, expiresAt, Math.Max(0, (int)Math.Floor(daysLeft)));
+        return due;
+    }
+
+    /// <summary>After <c>Sync:FailureBackoffAfter</c> failures in a row, scheduled syncs wait twice as long for each further one.</summary>
+    private static DateTimeOffset? BackoffUntil(SpotifyUserRecord user, SyncOptions options)
+    {
+        if (user.ConsecutiveFailures < options.FailureBackoffAfter || user.LastSyncCompletedAt is not { } lastFailure)
+        {
+            return null;
+        }
+        var doublings = Math.Min(user.ConsecutiveFailures - options.FailureBackoffAfter + 1, 20);
+        var wait = TimeSpan.FromTicks(Math.Min(options.Interval.Ticks * (1L << doublings), options.MaxFailureBackoff.Ticks));
+        // Reminder ticks jitter a little: a tick due just at the boundary counts as after it.
+        return lastFailure + wait - options.Interval / 10;
     }
 
     private string ReconnectReason(SpotifyRefreshTokenRejectedException e)
@@ -335,6 +446,10 @@ public sealed partial class UserSyncGrain(
             TotalSyncs = user.TotalSyncs,
             ConsecutiveFailures = user.ConsecutiveFailures,
             LastSyncTracks = user.LastSyncTracks,
+            BackoffUntil = user.IsActive ? BackoffUntil(user, options) : null,
+            GapsDetected = user.GapsDetected,
+            LastGapFrom = user.LastGapFrom,
+            LastGapTo = user.LastGapTo,
         };
     }
 
@@ -378,7 +493,7 @@ public sealed partial class UserSyncGrain(
     private static string Describe(Exception e) => e switch
     {
         SpotifyException => e.Message,
-        TaskCanceledException or TimeoutException => "Spotify did not answer in time",
+        TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "Spotify did not answer in time",
         HttpRequestException h => $"Spotify unreachable ({h.HttpRequestError})",
         Npgsql.NpgsqlException n => $"PostgreSQL error: {n.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
@@ -389,6 +504,18 @@ public sealed partial class UserSyncGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: {Error}")]
     private partial void LogSyncError(string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: possible gap: 50 plays all newer than the cursor, plays between {GapFrom} and {GapTo} may be missing; extra sync in {Delay}")]
+    private partial void LogPossibleGap(string userId, DateTimeOffset gapFrom, DateTimeOffset gapTo, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not schedule the extra sync after a possible gap")]
+    private partial void LogFollowUpFailed(Exception e, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: Spotify refresh token expires on {ExpiresAt} (in {DaysLeft} days): ask the user to reconnect")]
+    private partial void LogRefreshTokenExpiring(string userId, DateTimeOffset expiresAt, int daysLeft);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: {Failures} failed syncs in a row, scheduled sync skipped until {Until}")]
+    private partial void LogBackingOff(string userId, int failures, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: connected Spotify")]
     private partial void LogConnected(string userId);

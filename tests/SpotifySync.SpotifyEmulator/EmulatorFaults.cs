@@ -11,7 +11,10 @@ public sealed class EmulatorFaults
     private double serverErrorRate;
     private TimeSpan latency;
     private DateTimeOffset throttledUntil = DateTimeOffset.MinValue;
-    private int retryAfterSeconds;
+    private int? retryAfterSeconds;
+    private ThrottleScope throttleScope;
+    private double hangRate;
+    private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
 
     internal EmulatorFaults(TimeProvider timeProvider) => this.timeProvider = timeProvider;
 
@@ -47,23 +50,56 @@ public sealed class EmulatorFaults
         get { lock (gate) { return throttledUntil; } }
     }
 
-    public int RetryAfterSeconds
+    /// <summary>Retry-After of the current throttle window; null when the 429s carry no Retry-After header.</summary>
+    public int? RetryAfterSeconds
     {
         get { lock (gate) { return retryAfterSeconds; } }
+    }
+
+    /// <summary>Share of Spotify requests (0..1) that hang for <see cref="HangDuration"/> before answering normally.</summary>
+    public double HangRate
+    {
+        get { lock (gate) { return hangRate; } }
+        set
+        {
+            if (value is < 0 or > 1 || double.IsNaN(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The hang rate is a share between 0 and 1.");
+            }
+
+            lock (gate) { hangRate = value; }
+        }
+    }
+
+    /// <summary>How long a hanging request hangs (wall clock; the client usually gives up first).</summary>
+    public TimeSpan HangDuration
+    {
+        get { lock (gate) { return hangDuration; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (gate) { hangDuration = value; }
+        }
     }
 
     public IReadOnlyCollection<string> MalformedJsonUsers => [.. malformedJsonUsers.Keys];
 
     /// <summary>Every Spotify request (token and Web API) arriving in the next <paramref name="window"/>
     /// gets 429 with <c>Retry-After: retryAfterSeconds</c>.</summary>
-    public void ThrottleFor(TimeSpan window, int retryAfterSeconds)
+    /// <remarks>A null <paramref name="retryAfterSeconds"/> sends 429s without a Retry-After header;
+    /// <paramref name="scope"/> limits the window to the token endpoint or to the Web API.</remarks>
+    public void ThrottleFor(TimeSpan window, int? retryAfterSeconds, ThrottleScope scope = ThrottleScope.All)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfNegative(retryAfterSeconds);
+        if (retryAfterSeconds is { } seconds)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        }
         lock (gate)
         {
             throttledUntil = timeProvider.GetUtcNow() + window;
             this.retryAfterSeconds = retryAfterSeconds;
+            throttleScope = scope;
         }
     }
 
@@ -90,17 +126,28 @@ public sealed class EmulatorFaults
             latency = TimeSpan.Zero;
             throttledUntil = DateTimeOffset.MinValue;
             retryAfterSeconds = 0;
+            throttleScope = ThrottleScope.All;
+            hangRate = 0;
+            hangDuration = TimeSpan.FromSeconds(60);
         }
 
         malformedJsonUsers.Clear();
     }
 
-    /// <summary>The Retry-After to send, or null when requests arriving now are not throttled.</summary>
-    internal int? ActiveThrottle()
+    /// <summary>Whether a request to <paramref name="path"/> arriving now is throttled, and the Retry-After to send (null: no header).</summary>
+    internal (bool Throttled, int? RetryAfterSeconds) ActiveThrottle(string path)
     {
         lock (gate)
         {
-            return timeProvider.GetUtcNow() < throttledUntil ? retryAfterSeconds : null;
+            var inScope = throttleScope switch
+            {
+                ThrottleScope.TokenEndpoint => path == SpotifyRoutes.Token,
+                ThrottleScope.WebApi => path != SpotifyRoutes.Token,
+                _ => true,
+            };
+            return (inScope && timeProvider.GetUtcNow() < throttledUntil, retryAfterSeconds);
         }
     }
+
+    internal bool ShouldHang() => HangRate is var rate and > 0 && Random.Shared.NextDouble() < rate;
 }

@@ -4,7 +4,7 @@ internal sealed record FaultsView(
     double ServerErrorRate,
     int LatencyMs,
     DateTimeOffset? ThrottledUntil,
-    int RetryAfterSeconds,
+    int? RetryAfterSeconds,
     IReadOnlyCollection<string> MalformedJsonUsers)
 {
     public static FaultsView Of(EmulatorFaults faults, DateTimeOffset now)

@@ -19,7 +19,7 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
 
         // Throttling is decided on arrival: a request that arrived inside the window is refused even if
         // the configured latency carries its answer past the window's end.
-        var retryAfter = state.Faults.ActiveThrottle();
+        var (throttled, retryAfter) = state.Faults.ActiveThrottle(context.Request.Path.Value ?? "");
 
         var latency = state.Faults.Latency;
         if (latency > TimeSpan.Zero)
@@ -28,9 +28,18 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
             await Task.Delay(latency, context.RequestAborted);
         }
 
-        if (retryAfter is { } seconds)
+        if (state.Faults.ShouldHang())
         {
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // A hanging upstream: the client's timeout, not this answer, usually ends the request.
+            await Task.Delay(state.Faults.HangDuration, context.RequestAborted);
+        }
+
+        if (throttled)
+        {
+            if (retryAfter is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             await JsonResponse.WebApiErrorAsync(context, StatusCodes.Status429TooManyRequests, "API rate limit exceeded");
             return;
         }
