@@ -15,6 +15,7 @@ public sealed class EmulatorFaults
     private ThrottleScope throttleScope;
     private double hangRate;
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
+    private bool rejectClientCredentials;
 
     internal EmulatorFaults(TimeProvider timeProvider) => this.timeProvider = timeProvider;
 
@@ -69,6 +70,13 @@ public sealed class EmulatorFaults
 
             lock (gate) { hangRate = value; }
         }
+    }
+
+    /// <summary>When on, the token endpoint answers <c>invalid_client</c> whatever the credentials (the app's secret was rotated).</summary>
+    public bool RejectClientCredentials
+    {
+        get { lock (gate) { return rejectClientCredentials; } }
+        set { lock (gate) { rejectClientCredentials = value; } }
     }
 
     /// <summary>How long a hanging request hangs (wall clock; the client usually gives up first).</summary>
@@ -128,6 +136,7 @@ public sealed class EmulatorFaults
             retryAfterSeconds = 0;
             throttleScope = ThrottleScope.All;
             hangRate = 0;
+            rejectClientCredentials = false;
             hangDuration = TimeSpan.FromSeconds(60);
         }
 

@@ -14,8 +14,18 @@ namespace SpotifySync.Testing;
 /// The real stack for integration tests: a private PostgreSQL, the Spotify emulator on loopback HTTP and a
 /// two-silo TestingHost cluster using ADO.NET clustering and reminders on that PostgreSQL.
 /// </summary>
-public sealed class SyncCluster : IAsyncLifetime
+public class SyncCluster : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _overrides;
+
+    public SyncCluster()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="overrides">Configuration that differs from the defaults below (e.g. short timeouts for fault tests).</param>
+    protected SyncCluster(IReadOnlyDictionary<string, string> overrides) => _overrides = overrides;
+
     public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Short so that a reminder tick can be observed in a test; every connected user syncs this often.</summary>
@@ -32,7 +42,7 @@ public sealed class SyncCluster : IAsyncLifetime
     public IClusterClient Client => Cluster.Client;
     public EmulatorState Spotify => Emulator.State;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Postgres = await PostgresServer.StartAsync();
         ConnectionString = await Postgres.CreateDatabaseAsync("cluster");
@@ -55,7 +65,17 @@ public sealed class SyncCluster : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public Dictionary<string, string> Configuration() => new()
+    public Dictionary<string, string> Configuration()
+    {
+        var configuration = BaseConfiguration();
+        foreach (var (key, value) in _overrides)
+        {
+            configuration[key] = value;
+        }
+        return configuration;
+    }
+
+    private Dictionary<string, string> BaseConfiguration() => new()
     {
         ["ConnectionStrings:Postgres"] = ConnectionString,
         ["Spotify:ClientId"] = Emulator.State.Settings.ClientId,
@@ -67,6 +87,14 @@ public sealed class SyncCluster : IAsyncLifetime
         ["Sync:Interval"] = Interval.ToString("c"),
         ["Sync:SpacingBetweenUsers"] = Spacing.ToString("c"),
     };
+
+    /// <summary>Waits for a sync completed after <paramref name="after"/> that ended with <paramref name="outcome"/>.</summary>
+    public Task<UserSyncStatus> WaitForOutcomeAfterAsync(string userId, DateTimeOffset after, string outcome, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => User(userId).GetStatusAsync(),
+            s => s.LastSyncCompletedAt >= after && s.LastSyncOutcome == outcome,
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"a sync of {userId} after {after:O} ending '{outcome}'");
 
     public IUserSyncGrain User(string userId) => Client.GetGrain<IUserSyncGrain>(userId);
 
@@ -87,7 +115,7 @@ public sealed class SyncCluster : IAsyncLifetime
             timeout ?? TimeSpan.FromSeconds(60),
             $"a sync of {userId} completed after {after:O}");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Cluster is not null)
         {

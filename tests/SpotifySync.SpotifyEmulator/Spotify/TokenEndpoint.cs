@@ -12,7 +12,7 @@ internal sealed class TokenEndpoint(EmulatorState state)
             : FormCollection.Empty;
 
         var client = ClientCredentials.From(context.Request, form);
-        if (client is null || !client.Matches(state.Settings))
+        if (client is null || !client.Matches(state.Settings) || state.Faults.RejectClientCredentials)
         {
             await JsonResponse.OAuthErrorAsync(context, "invalid_client", "Invalid client");
             return;
