@@ -31,9 +31,6 @@ public sealed partial class UserSyncGrain(
     /// <summary>One-off reminder for the early extra sync after a possible gap; removed when it fires.</summary>
     public const string GapFollowUpReminderName = "sync-gap-follow-up";
 
-    /// <summary>Refresh-token expiry warnings are logged this many days ahead (Spotify: six months after authorisation).</summary>
-    public static readonly int[] ExpiryWarningDays = [30, 7];
-
     /// <summary>Refresh ahead of expiry so a token never dies between the check and the call.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
@@ -378,18 +375,13 @@ public sealed partial class UserSyncGrain(
     /// <summary>Logs the 30- and 7-day warnings once each; returns the warning level to store.</summary>
     private int? WarnIfRefreshTokenExpiresSoon(SpotifyUserRecord user, DateTimeOffset now)
     {
-        if (user.AuthorizedAt is not { } authorizedAt)
+        if (user.AuthorizedAt is not { } authorizedAt
+            || RefreshTokenLifetime.WarningDue(authorizedAt, user.ExpiryWarningDays, now) is not { } due)
         {
             return user.ExpiryWarningDays;
         }
-        var expiresAt = RefreshTokenExpiry(authorizedAt);
-        var daysLeft = (expiresAt - now).TotalDays;
-        var due = ExpiryWarningDays.Where(d => daysLeft <= d).DefaultIfEmpty(int.MaxValue).Min();
-        if (due == int.MaxValue || (user.ExpiryWarningDays is { } given && given <= due))
-        {
-            return user.ExpiryWarningDays;
-        }
-        LogRefreshTokenExpiring(UserId, expiresAt, Math.Max(0, (int)Math.Floor(daysLeft)));
+        var expiresAt = RefreshTokenLifetime.ExpiresAt(authorizedAt);
+        LogRefreshTokenExpiring(UserId, expiresAt, Math.Max(0, (int)Math.Floor((expiresAt - now).TotalDays)));
         return due;
     }
 
@@ -406,15 +398,8 @@ public sealed partial class UserSyncGrain(
         return lastFailure + wait - options.Interval / 10;
     }
 
-    private string ReconnectReason(SpotifyRefreshTokenRejectedException e)
-    {
-        var authorizedAt = _user?.AuthorizedAt;
-        // Spotify ends refresh tokens six months after the user authorised (since 2026-07-20).
-        var expired = authorizedAt is { } at && RefreshTokenExpiry(at) <= time.GetUtcNow();
-        return expired
-            ? $"refresh token expired (authorised {authorizedAt:yyyy-MM-dd}, six-month limit): user must reconnect"
-            : $"refresh token revoked: user must reconnect ({e.Message})";
-    }
+    private string ReconnectReason(SpotifyRefreshTokenRejectedException e) =>
+        RefreshTokenLifetime.RejectionReason(_user?.AuthorizedAt, time.GetUtcNow(), e.Message);
 
     private UserSyncStatus ToStatus(SpotifyUserRecord? user)
     {
@@ -434,7 +419,7 @@ public sealed partial class UserSyncGrain(
             },
             ReconnectReason = user.ReconnectReason,
             AuthorizedAt = user.AuthorizedAt,
-            RefreshTokenExpiresAt = user.IsActive && user.AuthorizedAt is { } at ? RefreshTokenExpiry(at) : null,
+            RefreshTokenExpiresAt = user.IsActive && user.AuthorizedAt is { } at ? RefreshTokenLifetime.ExpiresAt(at) : null,
             LastSyncStartedAt = user.LastSyncStartedAt,
             LastSyncCompletedAt = user.LastSyncCompletedAt,
             LastSyncOutcome = user.LastSyncOutcome,
@@ -467,8 +452,6 @@ public sealed partial class UserSyncGrain(
         var periods = (long)Math.Ceiling((now - first).Ticks / (double)interval.Ticks);
         return first + TimeSpan.FromTicks(interval.Ticks * Math.Max(periods, 1));
     }
-
-    public static DateTimeOffset RefreshTokenExpiry(DateTimeOffset authorizedAt) => authorizedAt.AddMonths(6);
 
     private static SpotifyUserRecord WithoutTokens(SpotifyUserRecord user, string state, string? reason) => user with
     {

@@ -44,9 +44,13 @@ public sealed class ThrottlingTests(FaultsCluster cluster) : IDisposable
 
         // Longer than Sync:Interval (10 s here): logged as an error, visible in status, and it resumes by itself.
         const int retryAfter = 12;
-        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(2), retryAfter, ThrottleScope.TokenEndpoint);
+        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(3), retryAfter, ThrottleScope.TokenEndpoint);
         var windowStart = DateTimeOffset.UtcNow;
-        await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
+        // Manual requests go ahead of whatever else this cluster has queued, so they meet the window.
+        foreach (var userId in users)
+        {
+            await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+        }
 
         var first429 = await FirstThrottledRequestAsync(windowStart);
         Assert.Equal("/api/token", first429.Path);
