@@ -3,16 +3,18 @@ using SpotifySync.Grains.Interfaces;
 
 namespace SpotifySync.Api;
 
-/// <summary>Ready when a call reaches the cluster through a gateway.</summary>
+/// <summary>Ready when a call reaches the cluster through a gateway and the cluster reaches PostgreSQL.</summary>
 public sealed class ClusterClientHealthCheck(IGrainFactory grains) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).GetStatusAsync()
+            var status = await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).GetStatusAsync()
                 .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy("cluster answers");
+            return status.DatabaseReachable
+                ? HealthCheckResult.Healthy("cluster and PostgreSQL answer")
+                : HealthCheckResult.Unhealthy("the cluster answers but PostgreSQL does not: syncs cannot commit");
         }
         catch (Exception e)
         {

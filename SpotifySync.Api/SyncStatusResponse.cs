@@ -20,7 +20,11 @@ public sealed record SyncStatusResponse(
     DateTimeOffset? LatestPlayedAt,
     long TotalTracks,
     long TotalSyncs,
-    int ConsecutiveFailures)
+    int ConsecutiveFailures,
+    DateTimeOffset? BackoffUntil,
+    int GapsDetected,
+    DateTimeOffset? LastGapFrom,
+    DateTimeOffset? LastGapTo)
 {
     public static SyncStatusResponse From(UserSyncStatus s, int? queuePosition) => new(
         s.UserId,
@@ -39,7 +43,11 @@ public sealed record SyncStatusResponse(
         s.LatestPlayedAt,
         s.TotalTracks,
         s.TotalSyncs,
-        s.ConsecutiveFailures);
+        s.ConsecutiveFailures,
+        s.BackoffUntil,
+        s.GapsDetected,
+        s.LastGapFrom,
+        s.LastGapTo);
 
     /// <summary>The same words as <c>spotify_users.state</c>.</summary>
     public static string StateName(UserConnectionState state) => state switch

@@ -18,4 +18,7 @@ public sealed record CoordinatorStatus
 
     /// <summary>Active users whose refresh token expires within 30 days (soonest first): ask them to reconnect.</summary>
     [Id(11)] public IReadOnlyList<ExpiringUser> ExpiringSoon { get; init; } = [];
+
+    /// <summary>Whether PostgreSQL answered this status query: without it no sync can commit.</summary>
+    [Id(12)] public bool DatabaseReachable { get; init; }
 }

@@ -13,3 +13,17 @@ public enum SyncOutcomeKind
     /// <summary>Spotify rejected the app's credentials (<c>invalid_client</c>): a cluster-wide problem, not the user's.</summary>
     AppCredentialsRejected = 5,
 }
+
+public static class SyncOutcomeKindExtensions
+{
+    /// <summary>The word stored in <c>spotify_users.last_sync_outcome</c> and shown in sync-status.</summary>
+    public static string ToWireName(this SyncOutcomeKind kind) => kind switch
+    {
+        SyncOutcomeKind.Succeeded => "succeeded",
+        SyncOutcomeKind.Failed => "failed",
+        SyncOutcomeKind.Throttled => "throttled",
+        SyncOutcomeKind.NeedsReconnect => "needs_reconnect",
+        SyncOutcomeKind.AppCredentialsRejected => "app_credentials_rejected",
+        _ => "skipped",
+    };
+}

@@ -35,6 +35,7 @@ public static class SpotifySyncSiloBuilderExtensions
         // Orleans' own knobs an operator may need, bound by name (e.g. Orleans__Membership__ProbeTimeout); "Orleans:Reminders" is taken by Orleans for provider settings.
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Configure<ReminderOptions>(configuration.GetSection("Orleans:ReminderOptions"));
+        silo.Services.AddSingleton<IValidateOptions<SyncOptions>, ReminderPeriodValidator>();
         silo.AddStartupTask(EnqueueAllOnStartupAsync);
         silo.Services.AddHostedService<CoordinatorWatch>();
         return silo;

@@ -174,6 +174,7 @@ public sealed partial class SyncCoordinatorGrain(
         var now = time.GetUtcNow();
         var spacing = Spacing;
         var paused = _pausedUntil > now;
+        var expiring = await ExpiringSoonAsync(now);
         return new CoordinatorStatus
         {
             QueueLength = _queue.Count,
@@ -187,11 +188,13 @@ public sealed partial class SyncCoordinatorGrain(
             BatchStartedAt = _batch?.StartedAt,
             EstimatedQueueDrainedAt = _queue.Count > 0 ? EstimatedStart(_queue.Count, now) + spacing : null,
             LastBatch = _lastBatch,
-            ExpiringSoon = await ExpiringSoonAsync(now),
+            ExpiringSoon = expiring ?? [],
+            DatabaseReachable = expiring is not null,
         };
     }
 
-    private async Task<IReadOnlyList<ExpiringUser>> ExpiringSoonAsync(DateTimeOffset now)
+    /// <summary>Null when PostgreSQL does not answer (status must answer anyway).</summary>
+    private async Task<IReadOnlyList<ExpiringUser>?> ExpiringSoonAsync(DateTimeOffset now)
     {
         try
         {
@@ -200,9 +203,8 @@ public sealed partial class SyncCoordinatorGrain(
         }
         catch (Exception e)
         {
-            // Status must answer even while PostgreSQL is down; the list is a convenience.
             LogExpiringQueryFailed(e);
-            return [];
+            return null;
         }
     }
 

@@ -188,7 +188,7 @@ public sealed partial class UserSyncGrain(
                 ExpiryWarningDays = WarnIfRefreshTokenExpiresSoon(_user, completedAt),
                 LastSyncStartedAt = startedAt,
                 LastSyncCompletedAt = completedAt,
-                LastSyncOutcome = "succeeded",
+                LastSyncOutcome = SyncOutcomeKind.Succeeded.ToWireName(),
                 LastSyncError = null,
                 LastSyncTrigger = trigger.ToWireName(),
                 ConsecutiveFailures = 0,
@@ -204,68 +204,50 @@ public sealed partial class UserSyncGrain(
         }
         catch (SpotifyRefreshTokenRejectedException e)
         {
+            // Spotify asks apps to discard a refused refresh token and never retry it.
             var reason = ReconnectReason(e);
-            await SaveQuietlyAsync(WithoutTokens(_user!, SpotifyUserStates.NeedsReconnect, reason) with
-            {
-                LastSyncStartedAt = startedAt,
-                LastSyncCompletedAt = time.GetUtcNow(),
-                LastSyncOutcome = "needs_reconnect",
-                LastSyncError = reason,
-                LastSyncTrigger = trigger.ToWireName(),
-            });
+            var outcome = await UnsuccessfulAsync(WithoutTokens(_user!, SpotifyUserStates.NeedsReconnect, reason),
+                startedAt, trigger, SyncOutcomeKind.NeedsReconnect, reason);
             await RemoveScheduleAsync();
-            LogSyncError(UserId, reason);
-            return new SyncOutcome(UserId, SyncOutcomeKind.NeedsReconnect, 0, reason, null, time.GetUtcNow() - startedAt);
+            return outcome;
         }
         catch (SpotifyClientRejectedException e)
         {
             // Our app's credentials are wrong: every user would fail the same way. Not this user's failure.
-            await SaveQuietlyAsync(_user! with
-            {
-                LastSyncStartedAt = startedAt,
-                LastSyncOutcome = "app_credentials_rejected",
-                LastSyncError = e.Message,
-                LastSyncTrigger = trigger.ToWireName(),
-            });
-            LogSyncError(UserId, e.Message);
-            return new SyncOutcome(UserId, SyncOutcomeKind.AppCredentialsRejected, 0, e.Message, null, time.GetUtcNow() - startedAt);
+            return await UnsuccessfulAsync(_user!, startedAt, trigger, SyncOutcomeKind.AppCredentialsRejected, e.Message);
         }
         catch (SpotifyThrottledException e)
         {
-            // Not the user's fault: no failure is counted; the coordinator pauses everyone and requeues this user.
-            await SaveQuietlyAsync(_user! with
-            {
-                LastSyncStartedAt = startedAt,
-                LastSyncOutcome = "throttled",
-                LastSyncError = e.Message,
-                LastSyncTrigger = trigger.ToWireName(),
-            });
-            LogSyncError(UserId, e.Message);
-            return new SyncOutcome(UserId, SyncOutcomeKind.Throttled, 0, e.Message, e.RetryAfter, time.GetUtcNow() - startedAt);
+            // Not the user's fault either: the coordinator pauses everyone and puts this user back in front.
+            return await UnsuccessfulAsync(_user!, startedAt, trigger, SyncOutcomeKind.Throttled, e.Message, e.RetryAfter);
         }
         catch (Exception e)
         {
             // One user's failure must never stop the others: record it on the row and let the next tick retry.
-            var error = Describe(e);
             if (e is ConcurrencyConflictException)
             {
                 _user = await users.LoadAsync(UserId, cancellationToken);
             }
-            else if (_user is not null)
-            {
-                await SaveQuietlyAsync(_user with
-                {
-                    LastSyncStartedAt = startedAt,
-                    LastSyncCompletedAt = time.GetUtcNow(),
-                    LastSyncOutcome = "failed",
-                    LastSyncError = error,
-                    LastSyncTrigger = trigger.ToWireName(),
-                    ConsecutiveFailures = _user.ConsecutiveFailures + 1,
-                });
-            }
-            LogSyncError(UserId, error);
-            return new SyncOutcome(UserId, SyncOutcomeKind.Failed, 0, error, null, time.GetUtcNow() - startedAt);
+            var user = _user! with { ConsecutiveFailures = _user!.ConsecutiveFailures + 1 };
+            return await UnsuccessfulAsync(user, startedAt, trigger, SyncOutcomeKind.Failed, Describe(e));
         }
+    }
+
+    /// <summary>Records a sync that wrote no plays on the user's row (best effort: PostgreSQL may be what failed) and logs it.</summary>
+    private async Task<SyncOutcome> UnsuccessfulAsync(
+        SpotifyUserRecord user, DateTimeOffset startedAt, SyncTrigger trigger, SyncOutcomeKind kind, string error, TimeSpan? retryAfter = null)
+    {
+        var completedAt = time.GetUtcNow();
+        await SaveQuietlyAsync(user with
+        {
+            LastSyncStartedAt = startedAt,
+            LastSyncCompletedAt = completedAt,
+            LastSyncOutcome = kind.ToWireName(),
+            LastSyncError = error,
+            LastSyncTrigger = trigger.ToWireName(),
+        });
+        LogSyncError(UserId, error);
+        return new SyncOutcome(UserId, kind, 0, error, retryAfter, completedAt - startedAt);
     }
 
     private async Task<string> UsableAccessTokenAsync(CancellationToken cancellationToken)

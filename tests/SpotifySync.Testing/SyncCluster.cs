@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.TestingHost;
 using Xunit;
+using Microsoft.Extensions.Options;
 using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Security;
 using SpotifySync.Grains.Storage;
 using SpotifySync.SpotifyEmulator;
 using Emulator = SpotifySync.SpotifyEmulator.SpotifyEmulator;
@@ -87,6 +90,14 @@ public class SyncCluster : IAsyncLifetime
         ["Sync:Interval"] = Interval.ToString("c"),
         ["Sync:SpacingBetweenUsers"] = Spacing.ToString("c"),
     };
+
+    /// <summary>The refresh token stored (encrypted) on the user's row, decrypted with the cluster's key.</summary>
+    public async Task<string?> StoredRefreshTokenAsync(string userId)
+    {
+        var (_, stored, _) = await Database.UserRowAsync(userId);
+        var protector = new TokenProtector(Options.Create(new SecurityOptions { TokenEncryptionKey = TokenEncryptionKey }));
+        return stored is null ? null : protector.Unprotect(stored, userId);
+    }
 
     /// <summary>Waits for a sync completed after <paramref name="after"/> that ended with <paramref name="outcome"/>.</summary>
     public Task<UserSyncStatus> WaitForOutcomeAfterAsync(string userId, DateTimeOffset after, string outcome, TimeSpan? timeout = null) =>

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
-using Microsoft.Extensions.Options;
 using SpotifySync.Grains.Interfaces;
-using SpotifySync.Grains.Options;
-using SpotifySync.Grains.Security;
 using SpotifySync.Testing;
 using SpotifySync.SpotifyEmulator;
 
@@ -75,8 +72,7 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
         var rotated = cluster.Spotify.GetUser(userId).RefreshToken;
 
         // What is stored (encrypted) is the rotated token, not the one the app handed over.
-        var (_, storedRefreshToken, _) = await cluster.Database.UserRowAsync(userId);
-        Assert.Equal(rotated, Protector().Unprotect(storedRefreshToken!, userId));
+        Assert.Equal(rotated, await cluster.StoredRefreshTokenAsync(userId));
 
         cluster.Spotify.ExpireAccessTokens(userId);
         var expiredAt = DateTimeOffset.UtcNow;
@@ -134,9 +130,6 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
 
     private IEnumerable<SpotifySync.SpotifyEmulator.EmulatorRequest> RequestsOf(string userId, DateTimeOffset since) =>
         cluster.Spotify.Requests.Where(r => r.UserId == userId && r.ReceivedAt >= since).OrderBy(r => r.ReceivedAt);
-
-    private TokenProtector Protector() =>
-        new(Microsoft.Extensions.Options.Options.Create(new SecurityOptions { TokenEncryptionKey = cluster.TokenEncryptionKey }));
 
     /// <summary>What the app backend would hold right after the user signed in: an access token of its own.</summary>
     private async Task<string> MintAccessTokenAsync(string refreshToken)

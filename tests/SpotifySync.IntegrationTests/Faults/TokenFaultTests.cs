@@ -1,7 +1,5 @@
 using Orleans.Runtime;
 using SpotifySync.Grains.Interfaces;
-using SpotifySync.Grains.Options;
-using SpotifySync.Grains.Security;
 using SpotifySync.SpotifyEmulator;
 using SpotifySync.Testing;
 
@@ -90,7 +88,7 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
             Assert.Equal(rotated, refresh.RefreshTokenUsed);
             Assert.Equal(200, refresh.StatusCode);
             var current = cluster.Spotify.GetUser(userId).RefreshToken;
-            Assert.Equal(current, await StoredRefreshTokenAsync(userId));
+            Assert.Equal(current, await cluster.StoredRefreshTokenAsync(userId));
 
             // Spotify stops rotating: the answer has no refresh_token, and the current one stays in use.
             cluster.Spotify.SetRotation(userId, false);
@@ -100,7 +98,7 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
             var status = await cluster.WaitForSyncAfterAsync(userId, keptAt);
             Assert.Equal("succeeded", status.LastSyncOutcome);
             Assert.Equal(current, cluster.Spotify.Requests.First(r => r.UserId == userId && r.ReceivedAt >= keptAt && r.Path == "/api/token").RefreshTokenUsed);
-            Assert.Equal(current, await StoredRefreshTokenAsync(userId));
+            Assert.Equal(current, await cluster.StoredRefreshTokenAsync(userId));
         }
         finally
         {
@@ -128,12 +126,5 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
         var expiring = Assert.Single(status.ExpiringSoon, u => u.UserId == userId);
         // Month arithmetic makes "six months minus ten days" land 9 to 11 days ahead, depending on the months in between.
         Assert.InRange(expiring.RefreshTokenExpiresAt, DateTimeOffset.UtcNow.AddDays(8), DateTimeOffset.UtcNow.AddDays(11));
-    }
-
-    private async Task<string> StoredRefreshTokenAsync(string userId)
-    {
-        var (_, stored, _) = await cluster.Database.UserRowAsync(userId);
-        var protector = new TokenProtector(Microsoft.Extensions.Options.Options.Create(new SecurityOptions { TokenEncryptionKey = cluster.TokenEncryptionKey }));
-        return protector.Unprotect(stored!, userId);
     }
 }
