@@ -91,6 +91,14 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
             Assert.Equal("succeeded", status.LastSyncOutcome);
         }
 
+        // Every run is measurable: the surviving silo exports the service's meter for Prometheus.
+        using (var http = new HttpClient { BaseAddress = _silos[1].HttpUrl })
+        {
+            var metrics = await http.GetStringAsync("metrics");
+            Assert.Contains("spotifysync_user_syncs", metrics);
+            Assert.Contains("spotifysync_tracks_synced", metrics);
+        }
+
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);
         Assert.Equal(0, await new ListeningDatabase(dataSource).DuplicateRowGroupsAsync());
         foreach (var userId in users)
