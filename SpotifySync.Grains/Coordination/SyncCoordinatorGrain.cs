@@ -77,7 +77,7 @@ public sealed partial class SyncCoordinatorGrain(
         var changed = new List<SyncQueueEntry>();
         foreach (var userId in userIds)
         {
-            var (_, _, entry) = _queue.Enqueue(userId, trigger, now);
+            var (_, entry) = _queue.Add(userId, trigger, now);
             if (entry is not null)
             {
                 changed.Add(entry);
@@ -105,12 +105,13 @@ public sealed partial class SyncCoordinatorGrain(
     {
         var now = time.GetUtcNow();
         var trigger = _inFlight.Remove(outcome.UserId, out var started) ? started.Trigger : SyncTrigger.Scheduled;
-        _batch?.Add(outcome);
         switch (outcome.Kind)
         {
             case SyncOutcomeKind.Succeeded:
                 _throttlesInARow = 0;
+                _batch?.Add(outcome);
                 return Task.CompletedTask;
+            // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
             case SyncOutcomeKind.Throttled:
                 var wait = outcome.RetryAfter ?? DefaultRetryAfter(_throttlesInARow);
                 _throttlesInARow++;
@@ -131,6 +132,7 @@ public sealed partial class SyncCoordinatorGrain(
                 LogCredentialsRejected(pause.TotalSeconds);
                 return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, now)]);
             default:
+                _batch?.Add(outcome);
                 return Task.CompletedTask;
         }
     }

@@ -38,19 +38,28 @@ public sealed class SyncQueue
     /// </summary>
     public (int Position, bool AlreadyQueued, SyncQueueEntry? Changed) Enqueue(string userId, SyncTrigger trigger, DateTimeOffset now)
     {
+        var (alreadyQueued, changed) = Add(userId, trigger, now);
+        // Appended entries sit at the end of their lane; only an untouched entry needs the walk.
+        var position = changed is null
+            ? PositionOf(userId)!.Value
+            : changed.Priority == SyncPriority.Manual ? _manual.Count : Count;
+        return (position, alreadyQueued, changed);
+    }
+
+    /// <summary><see cref="Enqueue"/> without the position, for queueing many users at once in linear time.</summary>
+    public (bool AlreadyQueued, SyncQueueEntry? Changed) Add(string userId, SyncTrigger trigger, DateTimeOffset now)
+    {
         var priority = trigger.Priority();
         if (_byUser.TryGetValue(userId, out var existing))
         {
             if (priority == SyncPriority.Manual && existing.Value.Priority == SyncPriority.Scheduled)
             {
                 Remove(existing);
-                var promoted = Append(existing.Value with { Priority = SyncPriority.Manual, Trigger = trigger, SortKey = ++_lastSortKey });
-                return (_manual.Count, true, promoted);
+                return (true, Append(existing.Value with { Priority = SyncPriority.Manual, Trigger = trigger, SortKey = ++_lastSortKey }));
             }
-            return (PositionOf(userId)!.Value, true, null);
+            return (true, null);
         }
-        var entry = Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now));
-        return (priority == SyncPriority.Manual ? _manual.Count : Count, false, entry);
+        return (false, Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now)));
     }
 
     /// <summary>Puts the user at the very front (a throttled user goes first once the pause ends).</summary>

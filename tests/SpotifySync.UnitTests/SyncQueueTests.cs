@@ -90,6 +90,22 @@ public sealed class SyncQueueTests
         Assert.Equal(["m1", "s1", "s2", "s3"], DrainIds(queue));
     }
 
+    [Fact]
+    public void Adding_in_bulk_reports_only_the_entries_to_persist()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("a", SyncTrigger.Manual, Now);
+
+        var (aQueued, aChanged) = queue.Add("a", SyncTrigger.SyncAll, Now);
+        var (bQueued, bChanged) = queue.Add("b", SyncTrigger.SyncAll, Now);
+
+        Assert.True(aQueued);
+        Assert.Null(aChanged);
+        Assert.False(bQueued);
+        Assert.Equal(SyncPriority.Scheduled, bChanged!.Priority);
+        Assert.Equal(["a", "b"], DrainIds(queue));
+    }
+
     private static List<string> DrainIds(SyncQueue queue)
     {
         var ids = new List<string>();
