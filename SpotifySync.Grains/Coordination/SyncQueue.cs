@@ -79,15 +79,22 @@ public sealed class SyncQueue
     /// <summary>Takes the first entry, in queue order, whose user <paramref name="eligible"/> accepts (skipping users still running).</summary>
     public SyncQueueEntry? DequeueFirst(Func<string, bool> eligible)
     {
-        foreach (var lane in new[] { _manual, _scheduled })
+        var node = FirstEligible(_manual, eligible) ?? FirstEligible(_scheduled, eligible);
+        if (node is null)
         {
-            for (var node = lane.First; node is not null; node = node.Next)
+            return null;
+        }
+        Remove(node);
+        return node.Value;
+    }
+
+    private static LinkedListNode<SyncQueueEntry>? FirstEligible(LinkedList<SyncQueueEntry> lane, Func<string, bool> eligible)
+    {
+        for (var node = lane.First; node is not null; node = node.Next)
+        {
+            if (eligible(node.Value.UserId))
             {
-                if (eligible(node.Value.UserId))
-                {
-                    Remove(node);
-                    return node.Value;
-                }
+                return node;
             }
         }
         return null;

@@ -14,7 +14,8 @@ public sealed class EmulatorPlay
 
     public string UserId { get; }
 
-    /// <summary>Position in the user's whole history, 0 for the oldest play.</summary>
+    /// <summary>Position in the user's whole history, 0 for the oldest play. A play reported late moves the
+    /// plays after it up by one.</summary>
     public long Sequence { get; }
 
     /// <summary>Null for a local file.</summary>
@@ -48,6 +49,9 @@ public sealed class EmulatorPlay
     internal FakeTrack Track { get; }
 
     internal PlayContext? Context { get; }
+
+    /// <summary>This play at another position in the history (after a late play was inserted before it).</summary>
+    internal EmulatorPlay At(long sequence) => sequence == Sequence ? this : new(UserId, sequence, Track, Context, PlayedAt);
 
     public override string ToString() => $"{UserId}#{Sequence} {PlayedAtText} {TrackUri}";
 }

@@ -66,17 +66,47 @@ public sealed class EmulatorState
     /// <summary>Every play that has happened so far, oldest first, including those Spotify no longer returns.</summary>
     public IReadOnlyList<EmulatorPlay> PlaysOf(string userId)
     {
-        var schedule = GetUser(userId).Schedule;
-        return schedule.Range(0, schedule.CountDue(TimeProvider.GetUtcNow()));
+        var (user, late, due) = HistoryNow(userId);
+        return PlayHistory.Newest(user.Schedule.Range(0, due), late, due + late.Count, int.MaxValue);
     }
 
     /// <summary>What Spotify still has for the user right now: at most the 50 latest plays, newest first.</summary>
     internal IReadOnlyList<EmulatorPlay> RecentPlaysOf(string userId)
     {
-        var schedule = GetUser(userId).Schedule;
-        var due = schedule.CountDue(TimeProvider.GetUtcNow());
-        var recent = schedule.Range(due - RecentPlaysKept, due);
+        var (user, late, due) = HistoryNow(userId);
+        var recent = PlayHistory.Newest(user.Schedule.Range(due - RecentPlaysKept, due), late, due + late.Count, RecentPlaysKept);
         return [.. recent.Reverse()];
+    }
+
+    /// <summary>
+    /// A play Spotify reports late: it becomes visible now although newer plays were already returned (e.g. a
+    /// track finished offline and synced later). It takes its place in the history by played_at, so it is
+    /// returned only while it is among the 50 latest plays. The track is a normal catalogue track.
+    /// </summary>
+    /// <param name="playedAt">When it was played; kept to the millisecond, like every played_at.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="playedAt"/> is in the future: Spotify only
+    /// shows finished plays.</exception>
+    /// <exception cref="InvalidOperationException">The user already has a play at that millisecond.</exception>
+    public EmulatorPlay AddLatePlay(string userId, DateTimeOffset playedAt)
+    {
+        var user = GetUser(userId);
+        var now = TimeProvider.GetUtcNow();
+        if (playedAt > now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(playedAt), playedAt, $"A late play must already have happened (now is {now:O}).");
+        }
+
+        return user.LatePlays.Add(user.Schedule, playedAt.ToUnixTimeMilliseconds());
+    }
+
+    private (EmulatorUser User, IReadOnlyList<EmulatorPlay> Late, long Due) HistoryNow(string userId)
+    {
+        var user = GetUser(userId);
+
+        // Late plays first, the clock second: every late play read was played at or before its own "now",
+        // so none of them can be newer than the time this history is read at.
+        var late = user.LatePlays.Snapshot;
+        return (user, late, user.Schedule.CountDue(TimeProvider.GetUtcNow()));
     }
 
     /// <summary>The user withdraws access: refreshing with their current refresh token now gets invalid_grant.</summary>

@@ -14,6 +14,7 @@ public sealed class EmulatorUser
         this.refreshToken = refreshToken;
         rotateRefreshTokens = settings.RotateRefreshTokens;
         Schedule = schedule;
+        LatePlays = new LatePlays(userId);
     }
 
     public string UserId { get; }
@@ -36,4 +37,7 @@ public sealed class EmulatorUser
     }
 
     internal PlaySchedule Schedule { get; }
+
+    /// <summary>Plays added after newer ones were already visible; see <see cref="EmulatorState.AddLatePlay"/>.</summary>
+    internal LatePlays LatePlays { get; }
 }

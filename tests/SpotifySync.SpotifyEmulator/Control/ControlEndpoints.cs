@@ -13,6 +13,7 @@ internal static class ControlEndpoints
         users.MapGet("", () => TypedResults.Ok<IReadOnlyList<UserView>>([.. state.Users.Select(UserView.Of)]));
         users.MapGet("/{id}/plays", (string id) => ForUser(state, id, () =>
             TypedResults.Ok<IReadOnlyList<PlayView>>([.. state.PlaysOf(id).Select(PlayView.Of)])));
+        users.MapPost("/{id}/late-plays", (string id, LatePlayRequest body) => ForUser(state, id, () => AddLatePlay(state, id, body)));
         users.MapPost("/{id}/revoke", (string id) => ForUser(state, id, () =>
         {
             state.RevokeRefreshToken(id);
@@ -81,6 +82,27 @@ internal static class ControlEndpoints
         catch (ArgumentException exception)
         {
             return TypedResults.BadRequest(new ControlError(exception.Message));
+        }
+    }
+
+    private static IResult AddLatePlay(EmulatorState state, string userId, LatePlayRequest body)
+    {
+        if (body.PlayedAt is not { } playedAt)
+        {
+            return TypedResults.BadRequest(new ControlError("playedAt is required"));
+        }
+
+        try
+        {
+            return TypedResults.Ok(PlayView.Of(state.AddLatePlay(userId, playedAt)));
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            return TypedResults.BadRequest(new ControlError(exception.Message));
+        }
+        catch (InvalidOperationException exception)
+        {
+            return TypedResults.Conflict(new ControlError(exception.Message));
         }
     }
 

@@ -9,6 +9,8 @@ namespace SpotifySync.SpotifyEmulator;
 [JsonSerializable(typeof(UserTokenView))]
 [JsonSerializable(typeof(IReadOnlyList<UserView>))]
 [JsonSerializable(typeof(IReadOnlyList<PlayView>))]
+[JsonSerializable(typeof(PlayView))]
+[JsonSerializable(typeof(LatePlayRequest))]
 [JsonSerializable(typeof(FaultsRequest))]
 [JsonSerializable(typeof(FaultsView))]
 [JsonSerializable(typeof(SwitchRequest))]

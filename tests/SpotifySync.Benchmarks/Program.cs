@@ -1,0 +1,24 @@
+// SpotifySync benchmarks: the speed and memory figures of the two hot paths, printed, never asserted
+// (a timed unit test is flaky on a busy CI machine and says nothing about allocations).
+//
+//   ListeningDataWriterBenchmarks  one sync's commit: a page of 50 plays + the user row, one transaction,
+//                                  against a private PostgreSQL started inside the benchmark process
+//                                  (PostgreSQL's server binaries are needed, as for the integration tests)
+//   SyncQueueBenchmarks            the coordinator's in-memory queue at 100,000 users
+//
+// Full run (minutes), from the repository root:
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- --filter '*'
+// Quick figures (fewer iterations, wider error bars):
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- --filter '*' --job short
+// One class only: --filter '*SyncQueue*'. Reports land in tests/SpotifySync.Benchmarks/BenchmarkDotNet.Artifacts.
+using BenchmarkDotNet.Running;
+
+namespace SpotifySync.Benchmarks;
+
+// A namespaced Program, not top-level statements: the silo (referenced through SpotifySync.Testing) exposes a
+// global Program of its own, and the two would clash.
+public static class Program
+{
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
+}
