@@ -119,6 +119,26 @@ public class SyncCluster : IAsyncLifetime
         return user.RefreshToken;
     }
 
+    /// <summary>Connects a new emulator user and waits for its first sync to succeed.</summary>
+    public async Task<UserSyncStatus> ConnectSyncedUserAsync(string userId, EmulatorUserSettings? settings = null) =>
+        (await ConnectSyncedUsersAsync([userId], settings))[0];
+
+    /// <summary>Connects new emulator users (their first syncs run one after another) and waits for all of them.</summary>
+    public async Task<IReadOnlyList<UserSyncStatus>> ConnectSyncedUsersAsync(IReadOnlyList<string> userIds, EmulatorUserSettings? settings = null)
+    {
+        var connectedAt = DateTimeOffset.UtcNow;
+        foreach (var userId in userIds)
+        {
+            await ConnectNewUserAsync(userId, settings);
+        }
+        var statuses = new List<UserSyncStatus>();
+        foreach (var userId in userIds)
+        {
+            statuses.Add(await WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded"));
+        }
+        return statuses;
+    }
+
     public Task<UserSyncStatus> WaitForSyncAfterAsync(string userId, DateTimeOffset after, TimeSpan? timeout = null) =>
         Poll.UntilAsync(
             () => User(userId).GetStatusAsync(),

@@ -91,12 +91,12 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
             Assert.Equal("succeeded", status.LastSyncOutcome);
         }
 
-        // Every run is measurable: the surviving silo exports the service's meter for Prometheus.
+        // Every run is measurable: the surviving silo, which ran every sync while it was alone, exports them.
         using (var http = new HttpClient { BaseAddress = _silos[1].HttpUrl })
         {
             var metrics = await http.GetStringAsync("metrics");
             Assert.Contains("spotifysync_user_syncs", metrics);
-            Assert.Contains("spotifysync_tracks_synced", metrics);
+            Assert.Contains("spotifysync_user_sync_duration", metrics);
         }
 
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);

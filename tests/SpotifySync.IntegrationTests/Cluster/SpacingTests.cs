@@ -12,15 +12,7 @@ public sealed class SpacingTests(SyncCluster cluster, ITestOutputHelper output)
     public async Task The_emulator_never_sees_two_users_syncs_start_closer_than_the_spacing()
     {
         var users = Enumerable.Range(1, 10).Select(i => $"spacing-{i:00}").ToList();
-        var connectedAt = DateTimeOffset.UtcNow;
-        foreach (var userId in users)
-        {
-            await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 3 });
-        }
-        foreach (var userId in users)
-        {
-            await cluster.WaitForSyncAfterAsync(userId, connectedAt);
-        }
+        await cluster.ConnectSyncedUsersAsync(users, new EmulatorUserSettings { InitialPlays = 3 });
         var syncAllAt = DateTimeOffset.UtcNow;
         await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
         foreach (var userId in users)

@@ -12,9 +12,7 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
     public async Task An_access_token_that_expires_mid_run_is_refreshed_once_and_the_sync_succeeds()
     {
         const string userId = "token-expiry";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId);
-        await cluster.WaitForSyncAfterAsync(userId, connectedAt);
+        await cluster.ConnectSyncedUserAsync(userId);
 
         cluster.Spotify.ExpireAccessTokens(userId);
         var expiredAt = DateTimeOffset.UtcNow;
@@ -90,15 +88,7 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
     public async Task A_revoked_user_ends_needs_reconnect_with_tokens_erased_while_the_others_sync()
     {
         string[] users = ["revoked-a", "revoked-b", "revoked-c"];
-        var connectedAt = DateTimeOffset.UtcNow;
-        foreach (var userId in users)
-        {
-            await cluster.ConnectNewUserAsync(userId);
-        }
-        foreach (var userId in users)
-        {
-            await cluster.WaitForSyncAfterAsync(userId, connectedAt);
-        }
+        await cluster.ConnectSyncedUsersAsync(users);
         var playsBefore = await cluster.Database.CountAsync("revoked-b");
 
         cluster.Spotify.RevokeRefreshToken("revoked-b");

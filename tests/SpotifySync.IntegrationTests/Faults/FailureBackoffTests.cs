@@ -13,9 +13,7 @@ public sealed class FailureBackoffTests(FaultsCluster cluster) : IDisposable
     public async Task After_three_failures_in_a_row_scheduled_syncs_back_off_and_the_first_success_ends_it()
     {
         const string userId = "backoff-1";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 5 });
-        await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        await cluster.ConnectSyncedUserAsync(userId, new EmulatorUserSettings { InitialPlays = 5 });
 
         cluster.Spotify.Faults.SetMalformedJson(userId, true);
         UserSyncStatus status;

@@ -56,15 +56,7 @@ public sealed class FaultToleranceTests(FaultsCluster cluster) : IDisposable
     public async Task Malformed_json_fails_that_users_sync_with_a_clear_error_and_writes_nothing_while_others_sync()
     {
         string[] users = ["malformed-1", "malformed-2", "malformed-3"];
-        var connectedAt = DateTimeOffset.UtcNow;
-        foreach (var userId in users)
-        {
-            await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 5, PlayInterval = TimeSpan.FromSeconds(1) });
-        }
-        foreach (var userId in users)
-        {
-            await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
-        }
+        await cluster.ConnectSyncedUsersAsync(users, new EmulatorUserSettings { InitialPlays = 5, PlayInterval = TimeSpan.FromSeconds(1) });
         cluster.Spotify.Faults.SetMalformedJson("malformed-2", true);
         var syncAt = DateTimeOffset.UtcNow;
         await cluster.Coordinator.EnqueueAllActiveUsersAsync(SyncTrigger.SyncAll);
@@ -98,9 +90,7 @@ public sealed class FaultToleranceTests(FaultsCluster cluster) : IDisposable
     public async Task Invalid_client_pauses_the_whole_cluster_without_marking_users_broken()
     {
         const string userId = "bad-credentials";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId);
-        await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        await cluster.ConnectSyncedUserAsync(userId);
 
         cluster.Spotify.Faults.RejectClientCredentials = true;
         cluster.Spotify.ExpireAccessTokens(userId);
@@ -123,15 +113,7 @@ public sealed class FaultToleranceTests(FaultsCluster cluster) : IDisposable
     public async Task PostgreSQL_stopped_mid_run_fails_syncs_without_losing_or_doubling_plays_once_it_is_back()
     {
         string[] users = ["pg-outage-1", "pg-outage-2", "pg-outage-3"];
-        var connectedAt = DateTimeOffset.UtcNow;
-        foreach (var userId in users)
-        {
-            await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 10, PlayInterval = TimeSpan.FromSeconds(1) });
-        }
-        foreach (var userId in users)
-        {
-            await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
-        }
+        await cluster.ConnectSyncedUsersAsync(users, new EmulatorUserSettings { InitialPlays = 10, PlayInterval = TimeSpan.FromSeconds(1) });
 
         await cluster.Postgres.StopAsync();
         var stoppedAt = DateTimeOffset.UtcNow;

@@ -11,9 +11,7 @@ public sealed class GapTests(FaultsCluster cluster)
     public async Task A_heavy_listener_with_more_than_50_new_plays_gets_a_recorded_gap_and_an_early_extra_sync()
     {
         const string userId = "heavy-listener";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 20, PlayInterval = TimeSpan.FromMilliseconds(120) });
-        var first = await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        var first = await cluster.ConnectSyncedUserAsync(userId, new EmulatorUserSettings { InitialPlays = 20, PlayInterval = TimeSpan.FromMilliseconds(120) });
         Assert.Equal(0, first.GapsDetected);
         var cursor = first.LatestPlayedAt!.Value;
 

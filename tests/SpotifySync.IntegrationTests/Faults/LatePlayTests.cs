@@ -11,9 +11,7 @@ public sealed class LatePlayTests(FaultsCluster cluster)
     public async Task A_play_reported_late_with_a_played_at_older_than_the_cursor_is_stored_by_the_next_sync()
     {
         const string userId = "late-reporter";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 10, PlayInterval = TimeSpan.FromMinutes(10) });
-        var first = await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        var first = await cluster.ConnectSyncedUserAsync(userId, new EmulatorUserSettings { InitialPlays = 10, PlayInterval = TimeSpan.FromMinutes(10) });
         var cursor = first.LatestPlayedAt!.Value;
 
         // Between two plays Spotify already returned (they are 10 minutes apart): older than the cursor, yet still

@@ -98,15 +98,7 @@ public sealed class ThrottlingTests(FaultsCluster cluster) : IDisposable
     private async Task<List<string>> ConnectSyncedUsersAsync(string prefix, int count)
     {
         var users = Enumerable.Range(1, count).Select(i => $"{prefix}-{i}").ToList();
-        var connectedAt = DateTimeOffset.UtcNow;
-        foreach (var userId in users)
-        {
-            await cluster.ConnectNewUserAsync(userId, new EmulatorUserSettings { InitialPlays = 5 });
-        }
-        foreach (var userId in users)
-        {
-            await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
-        }
+        await cluster.ConnectSyncedUsersAsync(users, new EmulatorUserSettings { InitialPlays = 5 });
         return users;
     }
 

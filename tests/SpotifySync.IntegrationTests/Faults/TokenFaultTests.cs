@@ -14,9 +14,7 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
     public async Task Invalid_grant_erases_the_tokens_stops_all_calls_and_a_reconnect_resumes_syncing()
     {
         const string userId = "grant-revoked";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId);
-        await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        await cluster.ConnectSyncedUserAsync(userId);
         var plays = await cluster.Database.CountAsync(userId);
 
         cluster.Spotify.RevokeRefreshToken(userId);
@@ -110,9 +108,7 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
     public async Task Users_whose_refresh_token_expires_within_30_days_are_listed_in_the_coordinator_status()
     {
         const string userId = "expiring-soon";
-        var connectedAt = DateTimeOffset.UtcNow;
-        await cluster.ConnectNewUserAsync(userId);
-        await cluster.WaitForOutcomeAfterAsync(userId, connectedAt, "succeeded");
+        await cluster.ConnectSyncedUserAsync(userId);
 
         // As if the user had authorised five months and 20 days ago.
         await using (var command = cluster.DataSource.CreateCommand(
