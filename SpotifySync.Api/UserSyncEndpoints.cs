@@ -20,11 +20,15 @@ public static class UserSyncEndpoints
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> ConnectAsync(
-        string userId, ConnectSpotifyRequest body, IGrainFactory grains)
+        string userId, ConnectSpotifyRequest body, IGrainFactory grains, ILoggerFactory loggers)
     {
         var errors = UserIdRules.Validate(userId) ?? body.Validate();
         if (errors.Count > 0)
         {
+            // Field names only: the body may hold tokens. A malformed id is not echoed (it could forge log lines).
+            loggers.CreateLogger(typeof(UserSyncEndpoints)).LogWarning(
+                "User {UserId}: connect request refused, invalid {Fields}",
+                errors.ContainsKey("userId") ? "(invalid id)" : userId, string.Join(", ", errors.Keys));
             return TypedResults.ValidationProblem(errors, title: "The connect request is not valid");
         }
         var status = await grains.GetGrain<IUserSyncGrain>(userId)
