@@ -286,7 +286,7 @@ public sealed partial class SyncCoordinatorGrain(
         }
         _lastBatch = _batch.Complete(now);
         _batch = null;
-        LogBatchCompleted((_lastBatch.CompletedAt - _lastBatch.StartedAt).TotalSeconds, _lastBatch.Users, _lastBatch.Tracks, _lastBatch.Failures);
+        LogBatchCompleted(Math.Round((_lastBatch.CompletedAt - _lastBatch.StartedAt).TotalSeconds, 1), _lastBatch.Users, _lastBatch.Tracks, _lastBatch.Failures);
     }
 
     private void ForgetLostSyncs(DateTimeOffset now)
