@@ -107,7 +107,31 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
         }
     }
 
+    [Fact]
+    public async Task A_silo_with_a_bad_setting_refuses_to_start_and_names_the_key()
+    {
+        var silo = SiloProcess.Start("silo-misconfigured", SiloConfiguration(runOnStartup: false, new()
+        {
+            ["Security:TokenEncryptionKey"] = "too-short",
+            ["Sync:SpacingBetweenUsers"] = "-00:00:01",
+        }), _logDirectory);
+        _silos.Add(silo);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => silo.WaitReadyAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("Security:TokenEncryptionKey", error.Message);
+        Assert.Contains("Sync:SpacingBetweenUsers", error.Message);
+    }
+
     private async Task<SiloProcess> StartSiloAsync(string name, bool runOnStartup)
+    {
+        var silo = SiloProcess.Start(name, SiloConfiguration(runOnStartup), _logDirectory);
+        _silos.Add(silo);
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    private Dictionary<string, string> SiloConfiguration(bool runOnStartup, Dictionary<string, string>? overrides = null)
     {
         var configuration = new Dictionary<string, string>(shared.Configuration())
         {
@@ -125,10 +149,11 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
             ["Sync:StartClaimTimeout"] = "00:00:03",
             ["Logging:LogLevel:Default"] = "Information",
         };
-        var silo = SiloProcess.Start(name, configuration, _logDirectory);
-        _silos.Add(silo);
-        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
-        return silo;
+        foreach (var (key, value) in overrides ?? [])
+        {
+            configuration[key] = value;
+        }
+        return configuration;
     }
 
     private async Task<IGrainFactory> ConnectClientAsync()
