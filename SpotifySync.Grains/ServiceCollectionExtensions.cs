@@ -53,7 +53,7 @@ public static class ServiceCollectionExtensions
             : throw new InvalidOperationException(
                 "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres), e.g. Host=localhost;Username=spotifysync;Password=...;Database=spotifysync");
 
-    private static void ConfigureSpotifyHttpClient(IServiceProvider services, HttpClient client)
+    private static void ConfigureSpotifyHttpClient(HttpClient client)
     {
         // The resilience pipeline owns timeouts (per attempt and in total); this one must never fire first.
         client.Timeout = Timeout.InfiniteTimeSpan;
