@@ -38,6 +38,7 @@ public static class ApiApplication
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();

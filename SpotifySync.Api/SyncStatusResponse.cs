@@ -24,7 +24,8 @@ public sealed record SyncStatusResponse(
     DateTimeOffset? BackoffUntil,
     int GapsDetected,
     DateTimeOffset? LastGapFrom,
-    DateTimeOffset? LastGapTo)
+    DateTimeOffset? LastGapTo,
+    Guid? LastSyncId)
 {
     public static SyncStatusResponse From(UserSyncStatus s, int? queuePosition) => new(
         s.UserId,
@@ -47,7 +48,8 @@ public sealed record SyncStatusResponse(
         s.BackoffUntil,
         s.GapsDetected,
         s.LastGapFrom,
-        s.LastGapTo);
+        s.LastGapTo,
+        s.LastSyncId);
 
     /// <summary>The same words as <c>spotify_users.state</c>.</summary>
     public static string StateName(UserConnectionState state) => state switch
@@ -60,10 +62,10 @@ public sealed record SyncStatusResponse(
 }
 
 /// <summary>Body of a 202 from <c>POST /api/users/{userId}/sync</c>.</summary>
-public sealed record SyncQueuedResponse(string UserId, int QueuePosition, bool AlreadyQueued, DateTimeOffset EstimatedStart, string StatusUrl);
+public sealed record SyncQueuedResponse(string UserId, Guid SyncId, int QueuePosition, bool AlreadyQueued, DateTimeOffset EstimatedStart, string StatusUrl);
 
 /// <summary>Body of <c>POST /api/users/{userId}/sync?wait=true</c> once the sync finished.</summary>
-public sealed record SyncCompletedResponse(string UserId, string? Outcome, int TracksAdded, string? Error, DateTimeOffset? CompletedAt, SyncStatusResponse Status);
+public sealed record SyncCompletedResponse(string UserId, Guid SyncId, string? Outcome, int TracksAdded, string? Error, DateTimeOffset? CompletedAt, SyncStatusResponse Status);
 
 /// <summary>Body of <c>POST /api/spotify/sync-all-users</c>.</summary>
 public sealed record SyncAllResponse(int UsersFound, int NewlyQueued, int QueueLength, DateTimeOffset EstimatedFinish);

@@ -60,7 +60,6 @@ public static class UserSyncEndpoints
             return TypedResults.ValidationProblem(errors);
         }
         var grain = grains.GetGrain<IUserSyncGrain>(userId);
-        var requestedAt = time.GetUtcNow();
         var ticket = await grain.RequestSyncAsync(SyncTrigger.Manual);
         if (ticket is null)
         {
@@ -72,22 +71,23 @@ public static class UserSyncEndpoints
         var statusUrl = $"/api/users/{Uri.EscapeDataString(userId)}/sync-status";
         if (wait == true)
         {
-            // Poll the grain's committed state rather than holding a grain call open: no grain ever waits on Spotify.
-            var deadline = requestedAt + options.Value.ManualSyncWaitTimeout;
+            // Poll the grain's state rather than holding a grain call open: no grain ever waits on Spotify. The
+            // ticket names the sync that serves this request, so one already running when it came is not mistaken for it.
+            var deadline = time.GetUtcNow() + options.Value.ManualSyncWaitTimeout;
             while (time.GetUtcNow() < deadline && !http.RequestAborted.IsCancellationRequested)
             {
                 var status = await grain.GetStatusAsync();
-                if (status.LastSyncCompletedAt >= requestedAt)
+                if (status.LastSyncId == ticket.SyncId)
                 {
                     return TypedResults.Ok(new SyncCompletedResponse(
-                        userId, status.LastSyncOutcome, status.LastSyncTracks, status.LastError, status.LastSyncCompletedAt,
+                        userId, ticket.SyncId, status.LastSyncOutcome, status.LastSyncTracks, status.LastError, status.LastSyncCompletedAt,
                         SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId))));
                 }
                 await Task.Delay(WaitPollInterval, time, http.RequestAborted);
             }
         }
         return TypedResults.Accepted(statusUrl,
-            new SyncQueuedResponse(userId, ticket.Position, ticket.AlreadyQueued, ticket.EstimatedStart, statusUrl));
+            new SyncQueuedResponse(userId, ticket.SyncId, ticket.Position, ticket.AlreadyQueued, ticket.EstimatedStart, statusUrl));
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> StatusAsync(

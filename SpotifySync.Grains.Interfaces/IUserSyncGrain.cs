@@ -2,7 +2,10 @@ using Orleans.Concurrency;
 
 namespace SpotifySync.Grains.Interfaces;
 
-/// <summary>One app user (key: the app's user id). Owns the user's tokens, schedule and sync.</summary>
+/// <summary>
+/// One app user (key: the app's user id). Owns the user's tokens, schedule and sync. Every call but
+/// <see cref="RunSyncAsync"/> answers at once, even while the user's sync waits on Spotify.
+/// </summary>
 public interface IUserSyncGrain : IGrainWithStringKey
 {
     /// <summary>Connect or reconnect: store tokens, make sure the schedule exists, queue a first sync.</summary>
@@ -20,9 +23,8 @@ public interface IUserSyncGrain : IGrainWithStringKey
     /// only if the claim is granted; the outcome comes back through <see cref="ISyncCoordinatorGrain.ReportAsync"/>.
     /// </summary>
     [OneWay]
-    Task RunSyncAsync(SyncTrigger trigger, long dispatchId);
+    Task RunSyncAsync(SyncTrigger trigger, long dispatchId, Guid syncId);
 
-    /// <summary>Answered even while a sync is running: it only reads the last committed state.</summary>
-    [AlwaysInterleave]
+    /// <summary>The grain's current state (what is stored, or about to be while PostgreSQL is away).</summary>
     Task<UserSyncStatus> GetStatusAsync();
 }

@@ -28,4 +28,7 @@ public sealed record UserSyncStatus
     [Id(17)] public int GapsDetected { get; init; }
     [Id(18)] public DateTimeOffset? LastGapFrom { get; init; }
     [Id(19)] public DateTimeOffset? LastGapTo { get; init; }
+
+    /// <summary>The queued sync (<see cref="QueueTicket.SyncId"/>) that the last outcome belongs to.</summary>
+    [Id(20)] public Guid? LastSyncId { get; init; }
 }

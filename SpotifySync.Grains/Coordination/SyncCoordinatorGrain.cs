@@ -30,7 +30,7 @@ public sealed partial class SyncCoordinatorGrain(
     private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(10);
 
     private readonly SyncQueue _queue = new();
-    private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger)> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger, Guid SyncId)> _inFlight = new(StringComparer.Ordinal);
     private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
     private PendingStart? _pending;
     private long _lastDispatchId;
@@ -66,7 +66,7 @@ public sealed partial class SyncCoordinatorGrain(
         {
             await PersistAsync([changed]);
         }
-        return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now));
+        return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now), _queue.Find(userId)!.SyncId);
     }
 
     public async Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger)
@@ -95,7 +95,7 @@ public sealed partial class SyncCoordinatorGrain(
         }
         var now = time.GetUtcNow();
         _pending = null;
-        _inFlight[userId] = (now, pending.Trigger);
+        _inFlight[userId] = (now, pending.Trigger, pending.SyncId);
         _nextStartAllowed = now + Spacing + LatencyMargin(Spacing);
         metrics.Dispatched(pending.Trigger.Priority());
         return Task.FromResult(true);
@@ -104,7 +104,9 @@ public sealed partial class SyncCoordinatorGrain(
     public Task ReportAsync(SyncOutcome outcome)
     {
         var now = time.GetUtcNow();
-        var trigger = _inFlight.Remove(outcome.UserId, out var started) ? started.Trigger : SyncTrigger.Scheduled;
+        var (trigger, syncId) = _inFlight.Remove(outcome.UserId, out var started)
+            ? (started.Trigger, started.SyncId)
+            : (SyncTrigger.Scheduled, Guid.CreateVersion7(now));
         switch (outcome.Kind)
         {
             case SyncOutcomeKind.Succeeded:
@@ -125,12 +127,12 @@ public sealed partial class SyncCoordinatorGrain(
                 {
                     LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
                 }
-                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, now)]);
+                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
             case SyncOutcomeKind.AppCredentialsRejected:
                 var pause = options.CurrentValue.CredentialsRejectedPause;
                 Pause(now + pause, "Spotify rejected the app credentials (invalid_client): check Spotify:ClientId and Spotify:ClientSecret");
                 LogCredentialsRejected(pause.TotalSeconds);
-                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, now)]);
+                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
             default:
                 _batch?.Add(outcome);
                 return Task.CompletedTask;
@@ -240,7 +242,7 @@ public sealed partial class SyncCoordinatorGrain(
             // Its grain is busy or its silo is gone: give the slot away and keep the user first in line.
             _pending = null;
             LogClaimTimedOut(pending.UserId);
-            await PersistAsync([_queue.PutInFront(pending.UserId, pending.Trigger, now)]);
+            await PersistAsync([_queue.PutInFront(pending.UserId, pending.Trigger, pending.SyncId, now)]);
         }
         if (_queue.Count == 0)
         {
@@ -264,9 +266,9 @@ public sealed partial class SyncCoordinatorGrain(
             _batch = new SyncBatchTally(now);
             LogBatchStarting(_queue.Count + 1);
         }
-        _pending = new PendingStart(entry.UserId, ++_lastDispatchId, now, entry.Trigger);
+        _pending = new PendingStart(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId);
         // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
-        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, _pending.DispatchId);
+        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, _pending.DispatchId, entry.SyncId);
         try
         {
             await queueStore.DeleteAsync(entry.UserId, cancellationToken);
@@ -337,7 +339,7 @@ public sealed partial class SyncCoordinatorGrain(
     private static TimeSpan LatencyMargin(TimeSpan spacing) =>
         TimeSpan.FromTicks(Math.Min(spacing.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks));
 
-    private sealed record PendingStart(string UserId, long DispatchId, DateTimeOffset DispatchedAt, SyncTrigger Trigger);
+    private sealed record PendingStart(string UserId, long DispatchId, DateTimeOffset DispatchedAt, SyncTrigger Trigger, Guid SyncId);
 
     private static TimeSpan TickFor(TimeSpan spacing) =>
         spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;

@@ -59,17 +59,25 @@ public sealed class SyncQueue
             }
             return (true, null);
         }
-        return (false, Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now)));
+        return (false, Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now, Guid.CreateVersion7(now))));
     }
 
-    /// <summary>Puts the user at the very front (a throttled user goes first once the pause ends).</summary>
-    public SyncQueueEntry PutInFront(string userId, SyncTrigger trigger, DateTimeOffset now)
+    /// <summary>The queued entry of a user, if any.</summary>
+    public SyncQueueEntry? Find(string userId) => _byUser.TryGetValue(userId, out var node) ? node.Value : null;
+
+    /// <summary>
+    /// Puts the user at the very front (a throttled user goes first once the pause ends) as sync
+    /// <paramref name="syncId"/>. If a request queued the user meanwhile, its entry moves to the front and keeps
+    /// its own id: that request arrived after the sync being redone had started, so only a later sync answers it.
+    /// </summary>
+    public SyncQueueEntry PutInFront(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
     {
         if (_byUser.TryGetValue(userId, out var existing))
         {
             Remove(existing);
+            syncId = existing.Value.SyncId;
         }
-        var entry = new SyncQueueEntry(userId, SyncPriority.Manual, trigger, --_firstSortKey, now);
+        var entry = new SyncQueueEntry(userId, SyncPriority.Manual, trigger, --_firstSortKey, now, syncId);
         _byUser[userId] = _manual.AddFirst(entry);
         return entry;
     }

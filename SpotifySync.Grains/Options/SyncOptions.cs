@@ -50,6 +50,13 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan StartClaimTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest wait between two attempts to save a user's row that PostgreSQL refused (a rotated refresh token,
+    /// an erase, an outcome); attempts start at one second and double up to this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SaveRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>A started sync that never reports back is forgotten after this long (its silo died).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan InFlightTimeout { get; set; } = TimeSpan.FromMinutes(5);

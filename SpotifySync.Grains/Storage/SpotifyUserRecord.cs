@@ -26,11 +26,31 @@ public sealed record SpotifyUserRecord
     public DateTimeOffset? LastGapFrom { get; init; }
     public DateTimeOffset? LastGapTo { get; init; }
     public int? ExpiryWarningDays { get; init; }
+    public Guid? LastSyncId { get; init; }
 
     /// <summary>Optimistic concurrency: 0 means "not stored yet".</summary>
     public long Version { get; init; }
 
     public bool IsActive => State == SpotifyUserStates.Active;
+
+    /// <summary>
+    /// This record's changes laid over <paramref name="stored"/>, a newer version of the row written meanwhile
+    /// (another activation during a membership change, or our own write whose answer was lost). The grain's copy
+    /// wins (its tokens, state and last outcome are the newest it knows: a token just obtained must never be
+    /// dropped), except for what only ever grows with committed plays: the cursor and the counters.
+    /// </summary>
+    public SpotifyUserRecord RebasedOn(SpotifyUserRecord? stored) => stored is null
+        ? this with { Version = 0 }
+        : this with
+        {
+            Version = stored.Version,
+            LatestPlayedAt = Later(LatestPlayedAt, stored.LatestPlayedAt),
+            TotalTracks = Math.Max(TotalTracks, stored.TotalTracks),
+            TotalSyncs = Math.Max(TotalSyncs, stored.TotalSyncs),
+            GapsDetected = Math.Max(GapsDetected, stored.GapsDetected),
+        };
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     public override string ToString() => $"SpotifyUserRecord {{ UserId = {UserId}, State = {State}, Version = {Version} }}";
 }

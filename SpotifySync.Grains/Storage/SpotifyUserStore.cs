@@ -11,7 +11,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
         last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
         consecutive_failures, total_tracks, total_syncs, gaps_detected, last_gap_from, last_gap_to,
-        expiry_warning_days, version
+        expiry_warning_days, last_sync_id, version
         """;
 
     // One statement for insert and update: a new row is inserted at version 1 only when none exists
@@ -22,7 +22,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
                 @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
-                @expiry_warning_days, @expected_version + 1)
+                @expiry_warning_days, @last_sync_id, @expected_version + 1)
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -46,6 +46,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             last_gap_from = EXCLUDED.last_gap_from,
             last_gap_to = EXCLUDED.last_gap_to,
             expiry_warning_days = EXCLUDED.expiry_warning_days,
+            last_sync_id = EXCLUDED.last_sync_id,
             version = EXCLUDED.version,
             updated_at = now()
         WHERE spotify_users.version = @expected_version
@@ -94,6 +95,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.Add(Time("last_gap_from", record.LastGapFrom));
         p.Add(Time("last_gap_to", record.LastGapTo));
         p.Add(new NpgsqlParameter("expiry_warning_days", NpgsqlDbType.Integer) { Value = (object?)record.ExpiryWarningDays ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("last_sync_id", NpgsqlDbType.Uuid) { Value = (object?)record.LastSyncId ?? DBNull.Value });
         p.AddWithValue("expected_version", record.Version);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
@@ -163,7 +165,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         LastGapFrom = NullableTime(r, 20),
         LastGapTo = NullableTime(r, 21),
         ExpiryWarningDays = r.IsDBNull(22) ? null : r.GetInt32(22),
-        Version = r.GetInt64(23),
+        LastSyncId = r.IsDBNull(23) ? null : r.GetGuid(23),
+        Version = r.GetInt64(24),
     };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

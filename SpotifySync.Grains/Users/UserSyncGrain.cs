@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using SpotifySync.Grains.Diagnostics;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
@@ -10,10 +11,17 @@ using SpotifySync.Grains.Storage;
 namespace SpotifySync.Grains.Users;
 
 /// <summary>
-/// One app user. Owns the user's tokens (the only writer of its <c>spotify_users</c> row, so two refreshes
-/// for one user can never race), the persistent <c>sync</c> reminder, and the sync itself. Being
-/// non-reentrant, it runs at most one sync at a time whatever asks for it.
+/// One app user. Owns the user's tokens (the only writer of its <c>spotify_users</c> row), the persistent
+/// <c>sync</c> reminder, and the sync itself.
+/// <para>
+/// Reentrant, so that the app never waits on Spotify: status, "Sync Data", connect and disconnect answer at once
+/// even while a sync waits on Spotify. Two gates keep that safe: one sync at a time (so two refreshes of one user
+/// can never race), and one row write at a time (<see cref="UserRow"/>). A connect, a disconnect or an erase
+/// starts a new <em>connection</em>; a sync that started under an older one stops at its next step and writes
+/// nothing, so it can neither revive a disconnected user nor store a token of a connection the app replaced.
+/// </para>
 /// </summary>
+[Reentrant]
 public sealed partial class UserSyncGrain(
     SpotifyUserStore users,
     ListeningDataWriter writer,
@@ -34,7 +42,10 @@ public sealed partial class UserSyncGrain(
     /// <summary>Refresh ahead of expiry so a token never dies between the check and the call.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
-    private SpotifyUserRecord? _user;
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
+    private UserRow _row = null!;
+    private long _connection;
+    private IGrainTimer? _saveRetry;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -42,7 +53,26 @@ public sealed partial class UserSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _user = await users.LoadAsync(UserId, cancellationToken);
+        _row = new UserRow(UserId, users, writer, logger);
+        await _row.LoadAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A rotated refresh token or an erase that only memory holds would die with this activation: keep trying
+        // for as long as Orleans lets the deactivation (or the silo's graceful shutdown) wait.
+        while (_row.IsUnsaved && !await _row.FlushAsync(cancellationToken))
+        {
+            try
+            {
+                await Task.Delay(SaveRetryDelay.After(_row.FailedSaves, syncOptions.CurrentValue.SaveRetryMaxDelay), time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                LogDeactivatedUnsaved(UserId, reason.Description);
+                return;
+            }
+        }
     }
 
     public async Task<UserSyncStatus> ConnectAsync(SpotifyConnection connection)
@@ -52,62 +82,221 @@ public sealed partial class UserSyncGrain(
             throw new ArgumentException("A refresh token is required to connect Spotify.", nameof(connection));
         }
         var now = time.GetUtcNow();
-        var user = (_user ?? new SpotifyUserRecord { UserId = UserId, State = SpotifyUserStates.Active }) with
-        {
-            State = SpotifyUserStates.Active,
-            RefreshTokenEncrypted = tokens.Protect(connection.RefreshToken, UserId),
-            AccessTokenEncrypted = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null,
-            // An access token without an expiry is used only after a refresh: we cannot tell how long it lives.
-            AccessTokenExpiresAt = connection.AccessToken is { Length: > 0 } ? connection.AccessTokenExpiresAt ?? now : null,
-            Scope = connection.Scope,
-            AuthorizedAt = now,
-            ReconnectReason = null,
-            ConsecutiveFailures = 0,
-            LastSyncError = null,
-            ExpiryWarningDays = null,
-        };
-        user = user with { ScheduleAnchor = await EnsureScheduleAsync(user.ScheduleAnchor, now) };
-        _user = await users.SaveAsync(user, CancellationToken.None);
+        var anchor = await EnsureScheduleAsync(_row.Current?.ScheduleAnchor, now);
+        var refreshToken = tokens.Protect(connection.RefreshToken, UserId);
+        var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
+        _connection++;
+        await ChangeAsync(current => UserRecordChanges.Connected(
+            current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now));
         LogConnected(UserId);
         await RequestSyncAsync(SyncTrigger.Connect);
-        return ToStatus(_user);
+        return Status();
     }
 
     public async Task<UserSyncStatus> DisconnectAsync()
     {
-        await RemoveScheduleAsync();
-        if (_user is null)
+        if (_row.Current is null)
         {
-            return ToStatus(null);
+            return Status();
         }
-        _user = await users.SaveAsync(WithoutTokens(_user, SpotifyUserStates.Disconnected, reason: null), CancellationToken.None);
+        // Forgotten in memory first: whatever the table says, no Spotify call uses these tokens again.
+        _connection++;
+        await ChangeAsync(user => UserRecordChanges.WithoutTokens(user!, SpotifyUserStates.Disconnected, reason: null));
         LogDisconnected(UserId);
-        return ToStatus(_user);
+        await RemoveScheduleQuietlyAsync();
+        return Status();
     }
 
-    public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger)
+    public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger) =>
+        _row.Current is { IsActive: true } ? await Coordinator.EnqueueAsync(UserId, trigger) : null;
+
+    public Task<UserSyncStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public async Task RunSyncAsync(SyncTrigger trigger, long dispatchId, Guid syncId)
     {
-        if (_user is not { IsActive: true })
+        await _syncGate.WaitAsync();
+        try
         {
-            return null;
+            if (!await Coordinator.ClaimStartAsync(UserId, dispatchId))
+            {
+                // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
+                return;
+            }
+            var run = new SyncRun(trigger, syncId, time.GetUtcNow(), _connection);
+            var outcome = _row.Current is { IsActive: true }
+                ? await SyncAsync(run)
+                : new SyncOutcome(UserId, SyncOutcomeKind.Skipped, 0, "user is not active", null, TimeSpan.Zero);
+            metrics.SyncFinished(outcome);
+            await ReportAsync(outcome);
         }
-        return await Coordinator.EnqueueAsync(UserId, trigger);
+        finally
+        {
+            _syncGate.Release();
+        }
     }
 
-    public Task<UserSyncStatus> GetStatusAsync() => Task.FromResult(ToStatus(_user));
-
-    public async Task RunSyncAsync(SyncTrigger trigger, long dispatchId)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (!await Coordinator.ClaimStartAsync(UserId, dispatchId))
+        if (reminderName == GapFollowUpReminderName)
         {
-            // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
+            await RemoveReminderAsync(GapFollowUpReminderName);
+            await RequestSyncAsync(SyncTrigger.GapFollowUp);
             return;
         }
-        var startedAt = time.GetUtcNow();
-        var outcome = _user is { IsActive: true }
-            ? await SyncAsync(trigger, startedAt)
-            : new SyncOutcome(UserId, SyncOutcomeKind.Skipped, 0, "user is not active", null, TimeSpan.Zero);
-        metrics.SyncFinished(outcome);
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+        if (_row.Current is not { IsActive: true } user)
+        {
+            await RemoveScheduleQuietlyAsync();
+            return;
+        }
+        var options = syncOptions.CurrentValue;
+        if (SyncSchedule.BackoffUntil(user, options) is { } until && time.GetUtcNow() < until)
+        {
+            LogBackingOff(UserId, user.ConsecutiveFailures, until);
+            return;
+        }
+        if (status.Period != options.Interval)
+        {
+            // Sync:Interval changed since this reminder was registered: adopt the new period from now on.
+            var anchor = time.GetUtcNow() + options.Interval;
+            await this.RegisterOrUpdateReminder(ReminderName, options.Interval, options.Interval);
+            await TryChangeAsync(u => u with { ScheduleAnchor = anchor });
+        }
+        if (options.Enabled)
+        {
+            await Coordinator.EnqueueAsync(UserId, SyncTrigger.Scheduled);
+        }
+    }
+
+    private async Task<SyncOutcome> SyncAsync(SyncRun run)
+    {
+        try
+        {
+            var accessToken = await UsableAccessTokenAsync(run);
+            RecentlyPlayedPage page;
+            try
+            {
+                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
+            }
+            catch (SpotifyAccessTokenRejectedException)
+            {
+                // A token can die before its announced expiry (revoked, rotated): refresh once and retry once.
+                accessToken = await RefreshAccessTokenAsync(run);
+                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
+            }
+            EnsureStillConnected(run);
+            return await CommitAsync(run, ListeningRowMapper.Map(UserId, page));
+        }
+        catch (SpotifyRefreshTokenRejectedException e) when (run.Connection == _connection)
+        {
+            // Spotify asks apps to discard a refused refresh token and never retry it. Erased in memory first, so
+            // that no call uses it again even while PostgreSQL is away; the table follows when it can.
+            _connection++;
+            var reason = RefreshTokenLifetime.RejectionReason(_row.Current?.AuthorizedAt, time.GetUtcNow(), e.Message);
+            var outcome = await UnsuccessfulAsync(run, SyncOutcomeKind.NeedsReconnect, reason,
+                user => UserRecordChanges.WithoutTokens(user, SpotifyUserStates.NeedsReconnect, reason));
+            await RemoveScheduleQuietlyAsync();
+            return outcome;
+        }
+        catch (Exception e) when (e is ConnectionReplacedException || run.Connection != _connection)
+        {
+            // Connected again or disconnected meanwhile: this run's tokens and results belong to the old connection.
+            LogSuperseded(UserId);
+            return new SyncOutcome(UserId, SyncOutcomeKind.Skipped, 0, "the connection changed during the sync", null, Elapsed(run));
+        }
+        catch (SpotifyClientRejectedException e)
+        {
+            // Our app's credentials are wrong: every user would fail the same way. Not this user's failure.
+            return await UnsuccessfulAsync(run, SyncOutcomeKind.AppCredentialsRejected, e.Message);
+        }
+        catch (SpotifyThrottledException e)
+        {
+            // Not the user's fault either: the coordinator pauses everyone and puts this user back in front.
+            return await UnsuccessfulAsync(run, SyncOutcomeKind.Throttled, e.Message, retryAfter: e.RetryAfter);
+        }
+        catch (Exception e)
+        {
+            // One user's failure must never stop the others: record it on the row and let the next tick retry.
+            return await UnsuccessfulAsync(run, SyncOutcomeKind.Failed, SyncErrors.Describe(e));
+        }
+    }
+
+    private async Task<SyncOutcome> CommitAsync(SyncRun run, IReadOnlyList<ListeningRow> rows)
+    {
+        var user = _row.Current!;
+        var gap = ListeningGaps.PossibleGap(user.LatestPlayedAt, rows);
+        var completedAt = time.GetUtcNow();
+        var warning = WarnIfRefreshTokenExpiresSoon(user, completedAt);
+        var saved = await _row.CommitAsync(u => UserRecordChanges.WithOutcome(u, SyncOutcomeKind.Succeeded, null, run.Trigger, run.SyncId, run.StartedAt, completedAt) with
+        {
+            LatestPlayedAt = ListeningGaps.Cursor(u.LatestPlayedAt, rows),
+            GapsDetected = u.GapsDetected + (gap is null ? 0 : 1),
+            LastGapFrom = gap?.From ?? u.LastGapFrom,
+            LastGapTo = gap?.To ?? u.LastGapTo,
+            ExpiryWarningDays = warning,
+            TotalSyncs = u.TotalSyncs + 1,
+        }, rows, completedAt, gap, CancellationToken.None);
+        LogSynced(UserId, saved.LastSyncTracks);
+        if (gap is not null)
+        {
+            await ScheduleGapFollowUpAsync(gap);
+        }
+        return new SyncOutcome(UserId, SyncOutcomeKind.Succeeded, saved.LastSyncTracks, null, null, Elapsed(run));
+    }
+
+    /// <summary>Records a sync that wrote no plays (in memory at once, in the table when PostgreSQL answers) and logs it.</summary>
+    private async Task<SyncOutcome> UnsuccessfulAsync(
+        SyncRun run, SyncOutcomeKind kind, string error, Func<SpotifyUserRecord, SpotifyUserRecord>? also = null, TimeSpan? retryAfter = null)
+    {
+        var completedAt = time.GetUtcNow();
+        await TryChangeAsync(user => UserRecordChanges.WithOutcome(
+            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt));
+        LogSyncError(UserId, error);
+        return new SyncOutcome(UserId, kind, 0, error, retryAfter, completedAt - run.StartedAt);
+    }
+
+    private async Task<string> UsableAccessTokenAsync(SyncRun run)
+    {
+        var user = _row.Current!;
+        if (user.AccessTokenEncrypted is { } stored && user.AccessTokenExpiresAt is { } expiresAt
+            && expiresAt - time.GetUtcNow() > RefreshMargin)
+        {
+            return tokens.Unprotect(stored, UserId);
+        }
+        return await RefreshAccessTokenAsync(run);
+    }
+
+    private async Task<string> RefreshAccessTokenAsync(SyncRun run)
+    {
+        var grant = await accounts.RefreshAsync(tokens.Unprotect(_row.Current!.RefreshTokenEncrypted!, UserId), CancellationToken.None);
+        EnsureStillConnected(run);
+        metrics.TokenRefreshed(grant.RotatedRefreshToken is null ? "kept" : "rotated");
+        LogTokenRefreshed(UserId, grant.RotatedRefreshToken is not null, grant.ExpiresAt);
+        var access = tokens.Protect(grant.AccessToken, UserId);
+        var rotated = grant.RotatedRefreshToken is { } r ? tokens.Protect(r, UserId) : null;
+        // Stored before the new access token is used for anything: if Spotify rotated the refresh token, the old
+        // one may already be dead. Kept in memory if PostgreSQL is away (and saved by the retry timer); the sync
+        // stops there, as its commit could not be stored either.
+        if (!await TryChangeAsync(user => UserRecordChanges.WithGrant(user, access, rotated, grant)))
+        {
+            throw new StorageUnavailableException("PostgreSQL unavailable: the refreshed tokens are kept in memory and saved when it answers");
+        }
+        return grant.AccessToken;
+    }
+
+    private void EnsureStillConnected(SyncRun run)
+    {
+        if (run.Connection != _connection)
+        {
+            throw new ConnectionReplacedException();
+        }
+    }
+
+    private async Task ReportAsync(SyncOutcome outcome)
+    {
         try
         {
             await Coordinator.ReportAsync(outcome);
@@ -119,202 +308,88 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    private async Task ChangeAsync(Func<SpotifyUserRecord?, SpotifyUserRecord> change)
     {
-        if (reminderName == GapFollowUpReminderName)
-        {
-            await RemoveReminderAsync(GapFollowUpReminderName);
-            if (_user is { IsActive: true })
-            {
-                await Coordinator.EnqueueAsync(UserId, SyncTrigger.GapFollowUp);
-            }
-            return;
-        }
-        if (reminderName != ReminderName)
-        {
-            return;
-        }
-        if (_user is not { IsActive: true })
-        {
-            await RemoveScheduleAsync();
-            return;
-        }
-        var options = syncOptions.CurrentValue;
-        if (BackoffUntil(_user, options) is { } until && time.GetUtcNow() < until)
-        {
-            LogBackingOff(UserId, _user.ConsecutiveFailures, until);
-            return;
-        }
-        if (status.Period != options.Interval)
-        {
-            // Sync:Interval changed since this reminder was registered: adopt the new period from now on.
-            var anchor = time.GetUtcNow() + options.Interval;
-            await this.RegisterOrUpdateReminder(ReminderName, options.Interval, options.Interval);
-            _user = await users.SaveAsync(_user with { ScheduleAnchor = anchor }, CancellationToken.None);
-        }
-        if (options.Enabled)
-        {
-            await Coordinator.EnqueueAsync(UserId, SyncTrigger.Scheduled);
-        }
-    }
-
-    private async Task<SyncOutcome> SyncAsync(SyncTrigger trigger, DateTimeOffset startedAt)
-    {
-        var cancellationToken = CancellationToken.None;
         try
         {
-            var accessToken = await UsableAccessTokenAsync(cancellationToken);
-            RecentlyPlayedPage page;
-            try
-            {
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, cancellationToken);
-            }
-            catch (SpotifyAccessTokenRejectedException)
-            {
-                // A token can die before its announced expiry (revoked, rotated): refresh once and retry once.
-                accessToken = await RefreshAccessTokenAsync(cancellationToken);
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, cancellationToken);
-            }
-
-            var rows = ListeningRowMapper.Map(UserId, page);
-            var gap = PossibleGap(_user!.LatestPlayedAt, rows);
-            var completedAt = time.GetUtcNow();
-            var user = _user! with
-            {
-                LatestPlayedAt = Latest(_user!.LatestPlayedAt, rows),
-                GapsDetected = _user.GapsDetected + (gap is null ? 0 : 1),
-                LastGapFrom = gap?.From ?? _user.LastGapFrom,
-                LastGapTo = gap?.To ?? _user.LastGapTo,
-                ExpiryWarningDays = WarnIfRefreshTokenExpiresSoon(_user, completedAt),
-                LastSyncStartedAt = startedAt,
-                LastSyncCompletedAt = completedAt,
-                LastSyncOutcome = SyncOutcomeKind.Succeeded.ToWireName(),
-                LastSyncError = null,
-                LastSyncTrigger = trigger.ToWireName(),
-                ConsecutiveFailures = 0,
-                TotalSyncs = _user.TotalSyncs + 1,
-            };
-            _user = await writer.CommitAsync(user, rows, completedAt, cancellationToken, gap);
-            LogSynced(UserId, _user.LastSyncTracks);
-            if (gap is not null)
-            {
-                await ScheduleGapFollowUpAsync(gap);
-            }
-            return new SyncOutcome(UserId, SyncOutcomeKind.Succeeded, _user.LastSyncTracks, null, null, time.GetUtcNow() - startedAt);
+            await _row.ChangeAsync(change, CancellationToken.None);
         }
-        catch (SpotifyRefreshTokenRejectedException e)
+        finally
         {
-            // Spotify asks apps to discard a refused refresh token and never retry it.
-            var reason = ReconnectReason(e);
-            var outcome = await UnsuccessfulAsync(WithoutTokens(_user!, SpotifyUserStates.NeedsReconnect, reason),
-                startedAt, trigger, SyncOutcomeKind.NeedsReconnect, reason);
-            await RemoveScheduleAsync();
-            return outcome;
-        }
-        catch (SpotifyClientRejectedException e)
-        {
-            // Our app's credentials are wrong: every user would fail the same way. Not this user's failure.
-            return await UnsuccessfulAsync(_user!, startedAt, trigger, SyncOutcomeKind.AppCredentialsRejected, e.Message);
-        }
-        catch (SpotifyThrottledException e)
-        {
-            // Not the user's fault either: the coordinator pauses everyone and puts this user back in front.
-            return await UnsuccessfulAsync(_user!, startedAt, trigger, SyncOutcomeKind.Throttled, e.Message, e.RetryAfter);
-        }
-        catch (Exception e)
-        {
-            // One user's failure must never stop the others: record it on the row and let the next tick retry.
-            if (e is ConcurrencyConflictException)
-            {
-                _user = await users.LoadAsync(UserId, cancellationToken);
-            }
-            var user = _user! with { ConsecutiveFailures = _user!.ConsecutiveFailures + 1 };
-            return await UnsuccessfulAsync(user, startedAt, trigger, SyncOutcomeKind.Failed, Describe(e));
+            RetrySaveIfUnsaved();
         }
     }
 
-    /// <summary>Records a sync that wrote no plays on the user's row (best effort: PostgreSQL may be what failed) and logs it.</summary>
-    private async Task<SyncOutcome> UnsuccessfulAsync(
-        SpotifyUserRecord user, DateTimeOffset startedAt, SyncTrigger trigger, SyncOutcomeKind kind, string error, TimeSpan? retryAfter = null)
+    private async Task<bool> TryChangeAsync(Func<SpotifyUserRecord, SpotifyUserRecord> change)
     {
-        var completedAt = time.GetUtcNow();
-        await SaveQuietlyAsync(user with
+        var saved = await _row.TryChangeAsync(change, CancellationToken.None);
+        RetrySaveIfUnsaved();
+        return saved;
+    }
+
+    /// <summary>While memory is ahead of the table, a timer keeps saving it; being a keep-alive timer, it also keeps the activation from being collected.</summary>
+    private void RetrySaveIfUnsaved()
+    {
+        if (!_row.IsUnsaved || _saveRetry is not null)
         {
-            LastSyncStartedAt = startedAt,
-            LastSyncCompletedAt = completedAt,
-            LastSyncOutcome = kind.ToWireName(),
-            LastSyncError = error,
-            LastSyncTrigger = trigger.ToWireName(),
+            return;
+        }
+        _saveRetry = this.RegisterGrainTimer(RetrySaveAsync, new GrainTimerCreationOptions
+        {
+            DueTime = NextSaveRetry(),
+            Period = Timeout.InfiniteTimeSpan,
+            KeepAlive = true,
+            Interleave = true,
         });
-        LogSyncError(UserId, error);
-        return new SyncOutcome(UserId, kind, 0, error, retryAfter, completedAt - startedAt);
     }
 
-    private async Task<string> UsableAccessTokenAsync(CancellationToken cancellationToken)
+    private async Task RetrySaveAsync(CancellationToken cancellationToken)
     {
-        var user = _user!;
-        if (user.AccessTokenEncrypted is { } stored && user.AccessTokenExpiresAt is { } expiresAt
-            && expiresAt - time.GetUtcNow() > RefreshMargin)
+        if (await _row.FlushAsync(cancellationToken))
         {
-            return tokens.Unprotect(stored, UserId);
+            _saveRetry?.Dispose();
+            _saveRetry = null;
+            return;
         }
-        return await RefreshAccessTokenAsync(cancellationToken);
+        _saveRetry?.Change(NextSaveRetry(), Timeout.InfiniteTimeSpan);
     }
 
-    private async Task<string> RefreshAccessTokenAsync(CancellationToken cancellationToken)
-    {
-        var user = _user!;
-        var grant = await accounts.RefreshAsync(tokens.Unprotect(user.RefreshTokenEncrypted!, UserId), cancellationToken);
-        // Stored before the new access token is used for anything: if Spotify rotated the refresh token,
-        // the old one may already be dead, and a crash now must not leave us holding only that one.
-        // Kept in memory first, so that if PostgreSQL is down the next save (same version) still writes it.
-        _user = user with
-        {
-            AccessTokenEncrypted = tokens.Protect(grant.AccessToken, UserId),
-            AccessTokenExpiresAt = grant.ExpiresAt,
-            RefreshTokenEncrypted = grant.RotatedRefreshToken is { } rotated ? tokens.Protect(rotated, UserId) : user.RefreshTokenEncrypted,
-            Scope = grant.Scope ?? user.Scope,
-        };
-        _user = await users.SaveAsync(_user, cancellationToken);
-        metrics.TokenRefreshed(grant.RotatedRefreshToken is null ? "kept" : "rotated");
-        LogTokenRefreshed(UserId, grant.RotatedRefreshToken is not null, grant.ExpiresAt);
-        return grant.AccessToken;
-    }
-
-    private async Task SaveQuietlyAsync(SpotifyUserRecord user)
-    {
-        try
-        {
-            _user = await users.SaveAsync(user, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // PostgreSQL may be what failed; the sync outcome still goes to the coordinator and the log.
-            LogSaveFailed(e, UserId);
-            if (e is ConcurrencyConflictException)
-            {
-                _user = await users.LoadAsync(UserId, CancellationToken.None);
-            }
-        }
-    }
+    private TimeSpan NextSaveRetry() => SaveRetryDelay.After(_row.FailedSaves, syncOptions.CurrentValue.SaveRetryMaxDelay);
 
     /// <summary>Registers the reminder once (first due at a random point of the interval, to spread users); returns its anchor.</summary>
     private async Task<DateTimeOffset> EnsureScheduleAsync(DateTimeOffset? anchor, DateTimeOffset now)
     {
-        if (anchor is { } existing && await this.GetReminder(ReminderName) is not null)
+        try
         {
-            return existing;
+            if (anchor is { } existing && await this.GetReminder(ReminderName) is not null)
+            {
+                return existing;
+            }
+            var interval = syncOptions.CurrentValue.Interval;
+            var firstDue = SyncSchedule.FirstDue(interval, Random.Shared.NextDouble());
+            await this.RegisterOrUpdateReminder(ReminderName, firstDue, interval);
+            return now + firstDue;
         }
-        var interval = syncOptions.CurrentValue.Interval;
-        var firstDue = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * interval.Ticks));
-        await this.RegisterOrUpdateReminder(ReminderName, firstDue, interval);
-        return now + firstDue;
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Reminders live in PostgreSQL too: without one the user would never be synced, so the connect fails (503).
+            LogScheduleFailed(e, UserId);
+            throw new StorageUnavailableException($"the sync schedule of user {UserId} could not be stored (PostgreSQL unavailable)");
+        }
     }
 
-    private async Task RemoveScheduleAsync()
+    /// <summary>Best effort: a reminder left behind finds the user inactive at its next tick and removes itself.</summary>
+    private async Task RemoveScheduleQuietlyAsync()
     {
-        await RemoveReminderAsync(ReminderName);
-        await RemoveReminderAsync(GapFollowUpReminderName);
+        try
+        {
+            await RemoveReminderAsync(ReminderName);
+            await RemoveReminderAsync(GapFollowUpReminderName);
+        }
+        catch (Exception e)
+        {
+            LogScheduleRemovalFailed(e, UserId);
+        }
     }
 
     private async Task RemoveReminderAsync(string name)
@@ -323,20 +398,6 @@ public sealed partial class UserSyncGrain(
         {
             await this.UnregisterReminder(reminder);
         }
-    }
-
-    /// <summary>
-    /// Spotify keeps only 50 plays: if all 50 it returned are newer than our cursor, older unseen plays may have
-    /// been pushed out. A first sync (no cursor) is not a gap: there is nothing older we could have read.
-    /// </summary>
-    private static ListeningGap? PossibleGap(DateTimeOffset? cursor, IReadOnlyList<ListeningRow> rows)
-    {
-        if (cursor is not { } from || rows.Count < SpotifyWebApiClient.MaxRecentlyPlayed)
-        {
-            return null;
-        }
-        var oldest = rows.Min(r => r.PlayedAt);
-        return oldest > from ? new ListeningGap(from, oldest) : null;
     }
 
     private async Task ScheduleGapFollowUpAsync(ListeningGap gap)
@@ -367,133 +428,13 @@ public sealed partial class UserSyncGrain(
         return due;
     }
 
-    /// <summary>After <c>Sync:FailureBackoffAfter</c> failures in a row, scheduled syncs wait twice as long for each further one.</summary>
-    private static DateTimeOffset? BackoffUntil(SpotifyUserRecord user, SyncOptions options)
-    {
-        if (user.ConsecutiveFailures < options.FailureBackoffAfter || user.LastSyncCompletedAt is not { } lastFailure)
-        {
-            return null;
-        }
-        var doublings = Math.Min(user.ConsecutiveFailures - options.FailureBackoffAfter + 1, 20);
-        var wait = TimeSpan.FromTicks(Math.Min(options.Interval.Ticks * (1L << doublings), options.MaxFailureBackoff.Ticks));
-        // Reminder ticks jitter a little: a tick due just at the boundary counts as after it.
-        return lastFailure + wait - options.Interval / 10;
-    }
+    private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());
 
-    private string ReconnectReason(SpotifyRefreshTokenRejectedException e) =>
-        RefreshTokenLifetime.RejectionReason(_user?.AuthorizedAt, time.GetUtcNow(), e.Message);
+    private TimeSpan Elapsed(SyncRun run) => time.GetUtcNow() - run.StartedAt;
 
-    private UserSyncStatus ToStatus(SpotifyUserRecord? user)
-    {
-        if (user is null)
-        {
-            return new UserSyncStatus { UserId = UserId, State = UserConnectionState.NotConnected };
-        }
-        var options = syncOptions.CurrentValue;
-        return new UserSyncStatus
-        {
-            UserId = user.UserId,
-            State = user.State switch
-            {
-                SpotifyUserStates.Active => UserConnectionState.Active,
-                SpotifyUserStates.NeedsReconnect => UserConnectionState.NeedsReconnect,
-                _ => UserConnectionState.Disconnected,
-            },
-            ReconnectReason = user.ReconnectReason,
-            AuthorizedAt = user.AuthorizedAt,
-            RefreshTokenExpiresAt = user.IsActive && user.AuthorizedAt is { } at ? RefreshTokenLifetime.ExpiresAt(at) : null,
-            LastSyncStartedAt = user.LastSyncStartedAt,
-            LastSyncCompletedAt = user.LastSyncCompletedAt,
-            LastSyncOutcome = user.LastSyncOutcome,
-            LastError = user.LastSyncError,
-            LastTrigger = user.LastSyncTrigger,
-            NextScheduledSync = user.IsActive && options.Enabled ? NextDue(user.ScheduleAnchor, options.Interval) : null,
-            LatestPlayedAt = user.LatestPlayedAt,
-            TotalTracks = user.TotalTracks,
-            TotalSyncs = user.TotalSyncs,
-            ConsecutiveFailures = user.ConsecutiveFailures,
-            LastSyncTracks = user.LastSyncTracks,
-            BackoffUntil = user.IsActive ? BackoffUntil(user, options) : null,
-            GapsDetected = user.GapsDetected,
-            LastGapFrom = user.LastGapFrom,
-            LastGapTo = user.LastGapTo,
-        };
-    }
+    /// <summary>One sync: why it runs, which queued sync it is, when it started, and under which connection.</summary>
+    private sealed record SyncRun(SyncTrigger Trigger, Guid SyncId, DateTimeOffset StartedAt, long Connection);
 
-    private DateTimeOffset? NextDue(DateTimeOffset? anchor, TimeSpan interval)
-    {
-        if (anchor is not { } first)
-        {
-            return null;
-        }
-        var now = time.GetUtcNow();
-        if (first > now)
-        {
-            return first;
-        }
-        var periods = (long)Math.Ceiling((now - first).Ticks / (double)interval.Ticks);
-        return first + TimeSpan.FromTicks(interval.Ticks * Math.Max(periods, 1));
-    }
-
-    private static SpotifyUserRecord WithoutTokens(SpotifyUserRecord user, string state, string? reason) => user with
-    {
-        State = state,
-        RefreshTokenEncrypted = null,
-        AccessTokenEncrypted = null,
-        AccessTokenExpiresAt = null,
-        ReconnectReason = reason,
-        ScheduleAnchor = null,
-    };
-
-    private static DateTimeOffset? Latest(DateTimeOffset? current, IReadOnlyList<ListeningRow> rows)
-    {
-        if (rows.Count == 0)
-        {
-            return current;
-        }
-        var newest = rows.Max(r => r.PlayedAt);
-        return current is { } c && c > newest ? c : newest;
-    }
-
-    private static string Describe(Exception e) => e switch
-    {
-        SpotifyException => e.Message,
-        TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "Spotify did not answer in time",
-        HttpRequestException h => $"Spotify unreachable ({h.HttpRequestError})",
-        Npgsql.NpgsqlException n => $"PostgreSQL error: {n.Message}",
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: synced {Tracks} tracks")]
-    private partial void LogSynced(string userId, int tracks);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: {Error}")]
-    private partial void LogSyncError(string userId, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: possible gap: 50 plays all newer than the cursor, plays between {GapFrom} and {GapTo} may be missing; extra sync in {Delay}")]
-    private partial void LogPossibleGap(string userId, DateTimeOffset gapFrom, DateTimeOffset gapTo, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not schedule the extra sync after a possible gap")]
-    private partial void LogFollowUpFailed(Exception e, string userId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: Spotify refresh token expires on {ExpiresAt} (in {DaysLeft} days): ask the user to reconnect")]
-    private partial void LogRefreshTokenExpiring(string userId, DateTimeOffset expiresAt, int daysLeft);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: {Failures} failed syncs in a row, scheduled sync skipped until {Until}")]
-    private partial void LogBackingOff(string userId, int failures, DateTimeOffset until);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: connected Spotify")]
-    private partial void LogConnected(string userId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: disconnected Spotify, tokens erased")]
-    private partial void LogDisconnected(string userId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId}: access token refreshed (refresh token rotated: {Rotated}), expires {ExpiresAt}")]
-    private partial void LogTokenRefreshed(string userId, bool rotated, DateTimeOffset expiresAt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not report the sync outcome to the coordinator")]
-    private partial void LogReportFailed(Exception e, string userId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: could not save the sync state")]
-    private partial void LogSaveFailed(Exception e, string userId);
+    /// <summary>The app connected again or disconnected while this sync waited on Spotify.</summary>
+    private sealed class ConnectionReplacedException() : Exception("the connection changed during the sync");
 }

@@ -54,7 +54,7 @@ public sealed class SyncQueueTests
         var queue = new SyncQueue();
         queue.Enqueue("m", SyncTrigger.Manual, Now);
         queue.Enqueue("s", SyncTrigger.Scheduled, Now);
-        queue.PutInFront("throttled", SyncTrigger.Scheduled, Now);
+        queue.PutInFront("throttled", SyncTrigger.Scheduled, Guid.NewGuid(), Now);
 
         Assert.Equal(1, queue.PositionOf("throttled"));
         Assert.Equal(["throttled", "m", "s"], DrainIds(queue));
@@ -80,9 +80,9 @@ public sealed class SyncQueueTests
         var queue = new SyncQueue();
         queue.Load(
         [
-            new SyncQueueEntry("s2", SyncPriority.Scheduled, SyncTrigger.Scheduled, 7, Now),
-            new SyncQueueEntry("m1", SyncPriority.Manual, SyncTrigger.Manual, 9, Now),
-            new SyncQueueEntry("s1", SyncPriority.Scheduled, SyncTrigger.Scheduled, 3, Now),
+            new SyncQueueEntry("s2", SyncPriority.Scheduled, SyncTrigger.Scheduled, 7, Now, Guid.NewGuid()),
+            new SyncQueueEntry("m1", SyncPriority.Manual, SyncTrigger.Manual, 9, Now, Guid.NewGuid()),
+            new SyncQueueEntry("s1", SyncPriority.Scheduled, SyncTrigger.Scheduled, 3, Now, Guid.NewGuid()),
         ]);
         var (_, _, added) = queue.Enqueue("s3", SyncTrigger.Scheduled, Now);
 
@@ -104,6 +104,38 @@ public sealed class SyncQueueTests
         Assert.False(bQueued);
         Assert.Equal(SyncPriority.Scheduled, bChanged!.Priority);
         Assert.Equal(["a", "b"], DrainIds(queue));
+    }
+
+    [Fact]
+    public void Requests_merged_into_one_entry_share_its_sync_id_and_a_promotion_keeps_it()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("a", SyncTrigger.Scheduled, Now);
+        var first = queue.Find("a")!.SyncId;
+
+        queue.Enqueue("a", SyncTrigger.Manual, Now);
+
+        Assert.Equal(first, queue.Find("a")!.SyncId);
+        Assert.Equal(first, queue.Dequeue()!.SyncId);
+        queue.Enqueue("a", SyncTrigger.Manual, Now);
+        Assert.NotEqual(first, queue.Find("a")!.SyncId);
+    }
+
+    [Fact]
+    public void A_sync_put_back_in_front_keeps_its_id_unless_a_later_request_queued_the_user_meanwhile()
+    {
+        var queue = new SyncQueue();
+        var throttled = Guid.NewGuid();
+        queue.PutInFront("a", SyncTrigger.Manual, throttled, Now);
+        Assert.Equal(throttled, queue.Dequeue()!.SyncId);
+
+        // "a" runs again; a request arrives meanwhile and gets a new sync, which only a later start may answer.
+        queue.Enqueue("a", SyncTrigger.Manual, Now);
+        var later = queue.Find("a")!.SyncId;
+        var entry = queue.PutInFront("a", SyncTrigger.Manual, throttled, Now);
+
+        Assert.Equal(later, entry.SyncId);
+        Assert.Equal(1, queue.Count);
     }
 
     private static List<string> DrainIds(SyncQueue queue)

@@ -17,6 +17,7 @@ public sealed class FaultsCluster() : SyncCluster(new Dictionary<string, string>
     ["Sync:GapFollowUpDelay"] = "00:00:02",
     ["Sync:StartClaimTimeout"] = "00:00:03",
     ["Sync:InFlightTimeout"] = "00:00:30",
+    ["Sync:SaveRetryMaxDelay"] = "00:00:02",
 });
 
 [CollectionDefinition(Name)]

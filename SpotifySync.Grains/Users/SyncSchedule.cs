@@ -1,0 +1,40 @@
+using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains.Users;
+
+/// <summary>The arithmetic of a user's schedule: first due time, next due time, failure backoff.</summary>
+public static class SyncSchedule
+{
+    /// <summary>A random point of the interval, so that users connected together spread over it.</summary>
+    public static TimeSpan FirstDue(TimeSpan interval, double random0To1) =>
+        TimeSpan.FromTicks((long)(random0To1 * interval.Ticks));
+
+    /// <summary>The next due time of a reminder first due at <paramref name="anchor"/> and repeating every <paramref name="interval"/>.</summary>
+    public static DateTimeOffset? NextDue(DateTimeOffset? anchor, TimeSpan interval, DateTimeOffset now)
+    {
+        if (anchor is not { } first)
+        {
+            return null;
+        }
+        if (first > now)
+        {
+            return first;
+        }
+        var periods = (long)Math.Ceiling((now - first).Ticks / (double)interval.Ticks);
+        return first + TimeSpan.FromTicks(interval.Ticks * Math.Max(periods, 1));
+    }
+
+    /// <summary>After <c>Sync:FailureBackoffAfter</c> failures in a row, scheduled syncs wait twice as long for each further one.</summary>
+    public static DateTimeOffset? BackoffUntil(SpotifyUserRecord user, SyncOptions options)
+    {
+        if (user.ConsecutiveFailures < options.FailureBackoffAfter || user.LastSyncCompletedAt is not { } lastFailure)
+        {
+            return null;
+        }
+        var doublings = Math.Min(user.ConsecutiveFailures - options.FailureBackoffAfter + 1, 20);
+        var wait = TimeSpan.FromTicks(Math.Min(options.Interval.Ticks * (1L << doublings), options.MaxFailureBackoff.Ticks));
+        // Reminder ticks jitter a little: a tick due just at the boundary counts as after it.
+        return lastFailure + wait - options.Interval / 10;
+    }
+}

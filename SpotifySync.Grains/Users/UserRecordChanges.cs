@@ -1,0 +1,69 @@
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Spotify;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains.Users;
+
+/// <summary>The ways a user's row changes, as pure functions of the row (tokens arrive already encrypted).</summary>
+public static class UserRecordChanges
+{
+    /// <summary>A (re)connect: new tokens, a new authorisation date, a clean failure record; plays and counters stay.</summary>
+    public static SpotifyUserRecord Connected(
+        SpotifyUserRecord? current, string userId, string refreshTokenEncrypted, string? accessTokenEncrypted,
+        DateTimeOffset? accessTokenExpiresAt, string? scope, DateTimeOffset scheduleAnchor, DateTimeOffset now) =>
+        (current ?? new SpotifyUserRecord { UserId = userId, State = SpotifyUserStates.Active }) with
+        {
+            State = SpotifyUserStates.Active,
+            RefreshTokenEncrypted = refreshTokenEncrypted,
+            AccessTokenEncrypted = accessTokenEncrypted,
+            // An access token without an expiry is used only after a refresh: we cannot tell how long it lives.
+            AccessTokenExpiresAt = accessTokenEncrypted is null ? null : accessTokenExpiresAt ?? now,
+            Scope = scope,
+            AuthorizedAt = now,
+            ReconnectReason = null,
+            ConsecutiveFailures = 0,
+            LastSyncError = null,
+            ExpiryWarningDays = null,
+            ScheduleAnchor = scheduleAnchor,
+        };
+
+    /// <summary>Disconnected or refused by Spotify: the tokens go (Spotify asks apps to discard refused ones), the plays stay.</summary>
+    public static SpotifyUserRecord WithoutTokens(SpotifyUserRecord user, string state, string? reason) => user with
+    {
+        State = state,
+        RefreshTokenEncrypted = null,
+        AccessTokenEncrypted = null,
+        AccessTokenExpiresAt = null,
+        ReconnectReason = reason,
+        ScheduleAnchor = null,
+    };
+
+    /// <summary>A refreshed access token, and the rotated refresh token when Spotify sent one.</summary>
+    public static SpotifyUserRecord WithGrant(
+        SpotifyUserRecord user, string accessTokenEncrypted, string? rotatedRefreshTokenEncrypted, AccessTokenGrant grant) => user with
+    {
+        AccessTokenEncrypted = accessTokenEncrypted,
+        AccessTokenExpiresAt = grant.ExpiresAt,
+        RefreshTokenEncrypted = rotatedRefreshTokenEncrypted ?? user.RefreshTokenEncrypted,
+        Scope = grant.Scope ?? user.Scope,
+    };
+
+    /// <summary>The last sync's outcome, as sync-status shows it.</summary>
+    public static SpotifyUserRecord WithOutcome(
+        SpotifyUserRecord user, SyncOutcomeKind kind, string? error, SyncTrigger trigger, Guid syncId,
+        DateTimeOffset startedAt, DateTimeOffset completedAt) => user with
+    {
+        LastSyncStartedAt = startedAt,
+        LastSyncCompletedAt = completedAt,
+        LastSyncOutcome = kind.ToWireName(),
+        LastSyncError = error,
+        LastSyncTrigger = trigger.ToWireName(),
+        LastSyncId = syncId,
+        ConsecutiveFailures = kind switch
+        {
+            SyncOutcomeKind.Succeeded => 0,
+            SyncOutcomeKind.Failed => user.ConsecutiveFailures + 1,
+            _ => user.ConsecutiveFailures,
+        },
+    };
+}

@@ -1,0 +1,207 @@
+using Microsoft.Extensions.Logging;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.Grains.Users;
+
+/// <summary>
+/// A user grain's copy of its <c>spotify_users</c> row. Memory is the truth for the activation: a change is
+/// applied here first and then written, so a token Spotify just rotated, or an erase Spotify asked for, is
+/// never forgotten because PostgreSQL was away; it stays <see cref="IsUnsaved"/> until <see cref="FlushAsync"/>
+/// succeeds. One write at a time (the grain is reentrant). A version conflict (the row moved on without us) is
+/// resolved by laying our copy over the stored row (<see cref="SpotifyUserRecord.RebasedOn"/>) and writing again.
+/// </summary>
+public sealed partial class UserRow(string userId, SpotifyUserStore store, ListeningDataWriter writer, ILogger logger)
+{
+    private const int ConflictRetries = 3;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public SpotifyUserRecord? Current { get; private set; }
+
+    /// <summary>Memory is ahead of the table: something must write it before this activation goes away.</summary>
+    public bool IsUnsaved { get; private set; }
+
+    /// <summary>Saves refused in a row since the last successful one (paces the retries).</summary>
+    public int FailedSaves { get; private set; }
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Current = await store.LoadAsync(userId, cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.IsUnavailable(e))
+        {
+            LogLoadFailed(e, userId);
+            throw Unavailable();
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> and writes it. If PostgreSQL is away the change stays in memory, unsaved,
+    /// and <see cref="StorageUnavailableException"/> tells the caller it is not stored yet. A change PostgreSQL
+    /// refuses for what it is (not for being away) is undone and its error rethrown.
+    /// </summary>
+    public async Task<SpotifyUserRecord> ChangeAsync(Func<SpotifyUserRecord?, SpotifyUserRecord> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = (Current, IsUnsaved);
+            Current = change(Current);
+            IsUnsaved = true;
+            try
+            {
+                await WriteAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not StorageUnavailableException)
+            {
+                (Current, IsUnsaved) = before;
+                throw;
+            }
+            return Current;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary><see cref="ChangeAsync"/> for changes that may wait for PostgreSQL: false when the change is only in memory for now.</summary>
+    public async Task<bool> TryChangeAsync(Func<SpotifyUserRecord, SpotifyUserRecord> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ChangeAsync(current => change(current!), cancellationToken);
+            return true;
+        }
+        catch (StorageUnavailableException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Commits a sync: the plays and the changed row in one transaction. Unlike <see cref="ChangeAsync"/>, nothing
+    /// of it is kept in memory when the commit fails: the cursor must only move with the plays it covers.
+    /// </summary>
+    public async Task<SpotifyUserRecord> CommitAsync(
+        Func<SpotifyUserRecord, SpotifyUserRecord> change, IReadOnlyList<ListeningRow> rows, DateTimeOffset syncedAt, ListeningGap? gap,
+        CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var next = change(Current!);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Current = await writer.CommitAsync(next, rows, syncedAt, cancellationToken, gap);
+                    MarkSaved();
+                    return Current;
+                }
+                catch (ConcurrencyConflictException) when (attempt < ConflictRetries)
+                {
+                    next = next.RebasedOn(await ReloadAsync(cancellationToken));
+                }
+                catch (Exception e) when (StorageFailure.IsUnavailable(e))
+                {
+                    throw Unavailable();
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Writes what only memory holds; true when the table is up to date.</summary>
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (IsUnsaved)
+            {
+                await WriteAsync(cancellationToken);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Current = await store.SaveAsync(Current!, cancellationToken);
+                MarkSaved();
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < ConflictRetries)
+            {
+                Current = Current!.RebasedOn(await ReloadAsync(cancellationToken));
+                LogConflictResolved(userId, Current.Version);
+            }
+            catch (Exception e) when (StorageFailure.IsUnavailable(e))
+            {
+                if (++FailedSaves == 1)
+                {
+                    // Once per outage, not once per retry.
+                    LogSaveFailed(e, userId);
+                }
+                throw Unavailable();
+            }
+        }
+    }
+
+    private async Task<SpotifyUserRecord?> ReloadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadAsync(userId, cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.IsUnavailable(e))
+        {
+            FailedSaves++;
+            throw Unavailable();
+        }
+    }
+
+    private void MarkSaved()
+    {
+        if (FailedSaves > 0)
+        {
+            LogSavedAgain(userId, FailedSaves);
+        }
+        IsUnsaved = false;
+        FailedSaves = 0;
+    }
+
+    private StorageUnavailableException Unavailable() =>
+        new($"PostgreSQL is unavailable: the state of user {userId} is not stored yet; it is kept and saved when PostgreSQL answers again");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: could not save the user's state (PostgreSQL unavailable); kept in memory and retried until it is stored")]
+    private partial void LogSaveFailed(Exception e, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: state saved after {FailedAttempts} failed attempts")]
+    private partial void LogSavedAgain(string userId, int failedAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: the stored row moved on (version {Version}); our tokens and state were laid over it")]
+    private partial void LogConflictResolved(string userId, long version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: could not load the user's state (PostgreSQL unavailable)")]
+    private partial void LogLoadFailed(Exception e, string userId);
+}
