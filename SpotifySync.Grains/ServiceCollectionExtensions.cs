@@ -55,7 +55,8 @@ public static class ServiceCollectionExtensions
 
     private static void ConfigureSpotifyHttpClient(HttpClient client)
     {
-        // The resilience pipeline owns timeouts (per attempt and in total); this one must never fire first.
+        // The resilience pipeline bounds sending (per attempt and in total), SpotifyCallDeadline the whole call
+        // with its body; this one must never fire first.
         client.Timeout = Timeout.InfiniteTimeSpan;
         client.DefaultRequestHeaders.UserAgent.ParseAdd("SpotifySync/1.0");
     }

@@ -12,7 +12,11 @@ public sealed class SpotifyAccountsClient(HttpClient http, IOptions<SpotifyOptio
 {
     private readonly SpotifyOptions _options = options.Value;
 
-    public async Task<AccessTokenGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public Task<AccessTokenGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        SpotifyCallDeadline.RunAsync("token endpoint", SpotifyHttpResilience.TotalTimeout(_options), time,
+            deadline => SendRefreshAsync(refreshToken, deadline), cancellationToken);
+
+    private async Task<AccessTokenGrant> SendRefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.AccountsBaseUrl, "api/token"));
         request.Headers.Authorization = new AuthenticationHeaderValue(

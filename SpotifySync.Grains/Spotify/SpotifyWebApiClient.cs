@@ -19,7 +19,11 @@ public sealed class SpotifyWebApiClient(HttpClient http, IOptions<SpotifyOptions
     /// The user's most recent plays, newest first. We always read the whole window (no <c>after</c> cursor)
     /// so that plays Spotify reports late are still seen; the table's unique key makes the overlap free.
     /// </summary>
-    public async Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
+    public Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken) =>
+        SpotifyCallDeadline.RunAsync("recently-played", SpotifyHttpResilience.TotalTimeout(_options), time,
+            deadline => SendRecentlyPlayedAsync(accessToken, deadline), cancellationToken);
+
+    private async Task<RecentlyPlayedPage> SendRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
     {
         var uri = new Uri(_options.ApiBaseUrl, $"v1/me/player/recently-played?limit={MaxRecentlyPlayed}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);

@@ -8,6 +8,7 @@ public sealed class EmulatorFaults
     private readonly Lock gate = new();
     private readonly TimeProvider timeProvider;
     private readonly ConcurrentDictionary<string, bool> malformedJsonUsers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> stalledBodyUsers = new(StringComparer.Ordinal);
     private double serverErrorRate;
     private TimeSpan latency;
     private DateTimeOffset throttledUntil = DateTimeOffset.MinValue;
@@ -16,6 +17,9 @@ public sealed class EmulatorFaults
     private double hangRate;
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
     private bool rejectClientCredentials;
+    private double stallBodyRate;
+    private ThrottleScope stallScope;
+    private TimeSpan stallDuration = TimeSpan.FromSeconds(60);
 
     internal EmulatorFaults(TimeProvider timeProvider) => this.timeProvider = timeProvider;
 
@@ -90,7 +94,45 @@ public sealed class EmulatorFaults
         }
     }
 
+    /// <summary>
+    /// Share of Spotify requests (0..1) inside <see cref="StallScope"/> that get a 200 and the start of a body,
+    /// then nothing more for <see cref="StallDuration"/>: a timeout that ends with the headers never fires.
+    /// </summary>
+    public double StallBodyRate
+    {
+        get { lock (gate) { return stallBodyRate; } }
+        set
+        {
+            if (value is < 0 or > 1 || double.IsNaN(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The stalled body rate is a share between 0 and 1.");
+            }
+
+            lock (gate) { stallBodyRate = value; }
+        }
+    }
+
+    /// <summary>Which endpoints stall their body, for <see cref="StallBodyRate"/> and <see cref="SetStalledBody"/> alike.</summary>
+    public ThrottleScope StallScope
+    {
+        get { lock (gate) { return stallScope; } }
+        set { lock (gate) { stallScope = value; } }
+    }
+
+    /// <summary>How long a stalled body stalls (wall clock) before the emulator drops the connection.</summary>
+    public TimeSpan StallDuration
+    {
+        get { lock (gate) { return stallDuration; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (gate) { stallDuration = value; }
+        }
+    }
+
     public IReadOnlyCollection<string> MalformedJsonUsers => [.. malformedJsonUsers.Keys];
+
+    public IReadOnlyCollection<string> StalledBodyUsers => [.. stalledBodyUsers.Keys];
 
     /// <summary>Every Spotify request (token and Web API) arriving in the next <paramref name="window"/>
     /// gets 429 with <c>Retry-After: retryAfterSeconds</c>.</summary>
@@ -126,6 +168,19 @@ public sealed class EmulatorFaults
 
     public bool IsMalformedJson(string userId) => malformedJsonUsers.ContainsKey(userId);
 
+    /// <summary>When on, every request of this user inside <see cref="StallScope"/> gets a stalled body.</summary>
+    public void SetStalledBody(string userId, bool on)
+    {
+        if (on)
+        {
+            stalledBodyUsers[userId] = true;
+        }
+        else
+        {
+            stalledBodyUsers.TryRemove(userId, out _);
+        }
+    }
+
     public void Reset()
     {
         lock (gate)
@@ -138,9 +193,13 @@ public sealed class EmulatorFaults
             hangRate = 0;
             rejectClientCredentials = false;
             hangDuration = TimeSpan.FromSeconds(60);
+            stallBodyRate = 0;
+            stallScope = ThrottleScope.All;
+            stallDuration = TimeSpan.FromSeconds(60);
         }
 
         malformedJsonUsers.Clear();
+        stalledBodyUsers.Clear();
     }
 
     /// <summary>Whether a request to <paramref name="path"/> arriving now is throttled, and the Retry-After to send (null: no header).</summary>
@@ -148,15 +207,36 @@ public sealed class EmulatorFaults
     {
         lock (gate)
         {
-            var inScope = throttleScope switch
-            {
-                ThrottleScope.TokenEndpoint => path == SpotifyRoutes.Token,
-                ThrottleScope.WebApi => path != SpotifyRoutes.Token,
-                _ => true,
-            };
-            return (inScope && timeProvider.GetUtcNow() < throttledUntil, retryAfterSeconds);
+            return (Covers(throttleScope, path) && timeProvider.GetUtcNow() < throttledUntil, retryAfterSeconds);
         }
     }
 
     internal bool ShouldHang() => HangRate is var rate and > 0 && Random.Shared.NextDouble() < rate;
+
+    /// <summary>How long the body of a request to <paramref name="path"/> by <paramref name="userId"/> stalls; null when it does not.</summary>
+    internal TimeSpan? StallFor(string path, string? userId)
+    {
+        double rate;
+        TimeSpan duration;
+        lock (gate)
+        {
+            if (!Covers(stallScope, path))
+            {
+                return null;
+            }
+
+            rate = stallBodyRate;
+            duration = stallDuration;
+        }
+
+        var stalls = (userId is not null && stalledBodyUsers.ContainsKey(userId)) || (rate > 0 && Random.Shared.NextDouble() < rate);
+        return stalls ? duration : null;
+    }
+
+    private static bool Covers(ThrottleScope scope, string path) => scope switch
+    {
+        ThrottleScope.TokenEndpoint => path == SpotifyRoutes.Token,
+        ThrottleScope.WebApi => path != SpotifyRoutes.Token,
+        _ => true,
+    };
 }

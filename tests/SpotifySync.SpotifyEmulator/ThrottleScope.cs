@@ -1,6 +1,6 @@
 namespace SpotifySync.SpotifyEmulator;
 
-/// <summary>Which Spotify endpoints a throttle window covers.</summary>
+/// <summary>Which Spotify endpoints a fault covers: a throttle window, or stalled bodies.</summary>
 public enum ThrottleScope
 {
     All,

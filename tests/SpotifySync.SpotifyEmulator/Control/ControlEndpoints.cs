@@ -36,6 +36,11 @@ internal static class ControlEndpoints
             state.Faults.SetMalformedJson(id, body.Enabled);
             return TypedResults.NoContent();
         }));
+        users.MapPost("/{id}/stalled-body", (string id, SwitchRequest body) => ForUser(state, id, () =>
+        {
+            state.Faults.SetStalledBody(id, body.Enabled);
+            return TypedResults.NoContent();
+        }));
 
         control.MapGet("/faults", () => TypedResults.Ok(FaultsView.Of(state.Faults, state.TimeProvider.GetUtcNow())));
         control.MapPost("/faults", (FaultsRequest body) => SetFaults(state, body));
@@ -124,6 +129,21 @@ internal static class ControlEndpoints
             if (body.ThrottleSeconds is { } throttleSeconds && throttleSeconds > 0)
             {
                 faults.ThrottleFor(TimeSpan.FromSeconds(throttleSeconds), body.RetryAfterSeconds ?? (int)Math.Ceiling(throttleSeconds));
+            }
+
+            if (body.StallBodyRate is { } stallRate)
+            {
+                faults.StallBodyRate = stallRate;
+            }
+
+            if (body.StallScope is { } stallScope)
+            {
+                faults.StallScope = stallScope;
+            }
+
+            if (body.StallDurationMs is { } stallMs)
+            {
+                faults.StallDuration = TimeSpan.FromMilliseconds(stallMs);
             }
         }
         catch (ArgumentOutOfRangeException exception)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SpotifySync.SpotifyEmulator;
 
 /// <summary>Body of <c>POST /_emulator/faults</c>; only the fields present change.</summary>
@@ -12,4 +14,13 @@ internal sealed class FaultsRequest
 
     /// <summary>Retry-After sent during the window; defaults to the window's length.</summary>
     public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>Share of requests (0..1) answered with headers and a body that then stalls.</summary>
+    public double? StallBodyRate { get; init; }
+
+    /// <summary><c>All</c>, <c>TokenEndpoint</c> or <c>WebApi</c>: where bodies stall (rate and per-user switch).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<ThrottleScope>))]
+    public ThrottleScope? StallScope { get; init; }
+
+    public int? StallDurationMs { get; init; }
 }

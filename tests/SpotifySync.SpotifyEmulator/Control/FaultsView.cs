@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SpotifySync.SpotifyEmulator;
 
 internal sealed record FaultsView(
@@ -5,7 +7,11 @@ internal sealed record FaultsView(
     int LatencyMs,
     DateTimeOffset? ThrottledUntil,
     int? RetryAfterSeconds,
-    IReadOnlyCollection<string> MalformedJsonUsers)
+    IReadOnlyCollection<string> MalformedJsonUsers,
+    double StallBodyRate,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<ThrottleScope>))] ThrottleScope StallScope,
+    int StallDurationMs,
+    IReadOnlyCollection<string> StalledBodyUsers)
 {
     public static FaultsView Of(EmulatorFaults faults, DateTimeOffset now)
     {
@@ -15,6 +21,10 @@ internal sealed record FaultsView(
             (int)faults.Latency.TotalMilliseconds,
             throttledUntil > now ? throttledUntil : null,
             faults.RetryAfterSeconds,
-            faults.MalformedJsonUsers);
+            faults.MalformedJsonUsers,
+            faults.StallBodyRate,
+            faults.StallScope,
+            (int)faults.StallDuration.TotalMilliseconds,
+            faults.StalledBodyUsers);
     }
 }

@@ -51,7 +51,37 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
             return;
         }
 
+        if (state.Faults.StallFor(context.Request.Path.Value ?? "", SpotifyTrafficRecorder.CallerOf(context)) is { } stall)
+        {
+            await StallBodyAsync(context, stall);
+            return;
+        }
+
         await next(context);
+    }
+
+    /// <summary>A 200 whose headers and first bytes arrive at once and whose body then never completes.</summary>
+    private static async Task StallBodyAsync(HttpContext context, TimeSpan stall)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = context.Request.Path == SpotifyRoutes.Token ? JsonResponse.AccountsContentType : JsonResponse.WebApiContentType;
+        try
+        {
+            // Flushed separately so the client really holds the headers, then part of the body, before the stall.
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await context.Response.WriteAsync("{\"", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(stall, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up, which is the point; the request is still logged with the 200 it got.
+            return;
+        }
+
+        // Ending the response normally would close a well-formed chunked body; a dead upstream drops the connection.
+        context.Abort();
     }
 
     // Spotify's own servers answer 500 in JSON; the edge in front of them answers 502/503 in HTML.

@@ -3,6 +3,11 @@ namespace SpotifySync.SpotifyEmulator;
 /// <summary>Outermost middleware: logs every Spotify request with the status it finally got, faults included.</summary>
 internal sealed class SpotifyTrafficRecorder(RequestDelegate next, EmulatorState state)
 {
+    private static readonly object CallerKey = new();
+
+    /// <summary>The user a request was identified as (null: unknown), for faults that hit one user only.</summary>
+    public static string? CallerOf(HttpContext context) => context.Items[CallerKey] as string;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!SpotifyRoutes.IsSpotifyTraffic(context))
@@ -15,6 +20,7 @@ internal sealed class SpotifyTrafficRecorder(RequestDelegate next, EmulatorState
 
         // Resolved before the endpoint runs: a rotation would otherwise already have replaced the token.
         var (userId, refreshTokenUsed) = await IdentifyAsync(context);
+        context.Items[CallerKey] = userId;
         var statusCode = StatusCodes.Status500InternalServerError;
         try
         {
