@@ -29,6 +29,12 @@ public sealed partial class SyncCoordinatorGrain(
     private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// The queue's writes and the status query are best effort: with PostgreSQL unreachable they must fail fast,
+    /// not hold every caller of this single activation for Npgsql's connect or command timeout.
+    /// </summary>
+    private static readonly TimeSpan BestEffortStoreTimeout = TimeSpan.FromSeconds(2);
+
     private readonly SyncQueue _queue = new();
     private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger, Guid SyncId)> _inFlight = new(StringComparer.Ordinal);
     private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
@@ -165,7 +171,8 @@ public sealed partial class SyncCoordinatorGrain(
     {
         try
         {
-            await queueStore.UpsertAsync(entries, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
+            await queueStore.UpsertAsync(entries, timeout.Token);
         }
         catch (Exception e)
         {
@@ -202,7 +209,8 @@ public sealed partial class SyncCoordinatorGrain(
     {
         try
         {
-            var expiring = await users.ListExpiringAsync(now.AddDays(30), limit: 100, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
+            var expiring = await users.ListExpiringAsync(now.AddDays(30), limit: 100, timeout.Token);
             return [.. expiring.Select(u => new ExpiringUser(u.UserId, u.ExpiresAt))];
         }
         catch (Exception e)
@@ -271,7 +279,9 @@ public sealed partial class SyncCoordinatorGrain(
         await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, _pending.DispatchId, entry.SyncId);
         try
         {
-            await queueStore.DeleteAsync(entry.UserId, cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(BestEffortStoreTimeout);
+            await queueStore.DeleteAsync(entry.UserId, timeout.Token);
         }
         catch (Exception e)
         {

@@ -10,7 +10,9 @@ public static class SyncErrors
     {
         SpotifyException => e.Message,
         StorageUnavailableException => e.Message,
-        TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "Spotify did not answer in time",
+        // Our own deadline on a whole call says which call stalled; the others only that time ran out.
+        TimeoutException t => $"Spotify did not answer in time ({t.Message})",
+        TaskCanceledException or Polly.Timeout.TimeoutRejectedException => "Spotify did not answer in time",
         HttpRequestException h => $"Spotify unreachable ({h.HttpRequestError})",
         Npgsql.NpgsqlException n => $"PostgreSQL error: {n.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",

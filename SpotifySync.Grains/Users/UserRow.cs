@@ -14,6 +14,7 @@ namespace SpotifySync.Grains.Users;
 public sealed partial class UserRow(string userId, SpotifyUserStore store, ListeningDataWriter writer, ILogger logger)
 {
     private const int ConflictRetries = 3;
+    private const int StaleConnectionAttempts = 3;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -29,7 +30,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
     {
         try
         {
-            Current = await store.LoadAsync(userId, cancellationToken);
+            Current = await WithFreshConnectionsAsync(() => store.LoadAsync(userId, cancellationToken));
         }
         catch (Exception e) when (StorageFailure.IsUnavailable(e))
         {
@@ -98,7 +99,8 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
             {
                 try
                 {
-                    Current = await writer.CommitAsync(next, rows, syncedAt, cancellationToken, gap);
+                    var pending = next;
+                    Current = await WithFreshConnectionsAsync(() => writer.CommitAsync(pending, rows, syncedAt, cancellationToken, gap));
                     MarkSaved();
                     return Current;
                 }
@@ -146,7 +148,8 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
         {
             try
             {
-                Current = await store.SaveAsync(Current!, cancellationToken);
+                var record = Current!;
+                Current = await WithFreshConnectionsAsync(() => store.SaveAsync(record, cancellationToken));
                 MarkSaved();
                 return;
             }
@@ -171,12 +174,32 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
     {
         try
         {
-            return await store.LoadAsync(userId, cancellationToken);
+            return await WithFreshConnectionsAsync(() => store.LoadAsync(userId, cancellationToken));
         }
         catch (Exception e) when (StorageFailure.IsUnavailable(e))
         {
             FailedSaves++;
             throw Unavailable();
+        }
+    }
+
+    /// <summary>
+    /// After PostgreSQL restarts, the pool still holds connections the restart killed, and the first command on each
+    /// fails; a few immediate attempts reach a fresh one. A redone commit is harmless (its version check and the
+    /// play key make a repeat a no-op or a conflict, which is resolved).
+    /// </summary>
+    private static async Task<T> WithFreshConnectionsAsync<T>(Func<Task<T>> operation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await operation();
+            }
+            catch (Exception e) when (attempt < StaleConnectionAttempts && StorageFailure.IsUnavailable(e))
+            {
+                // The failed connection is discarded by Npgsql; the next attempt takes another.
+            }
         }
     }
 
