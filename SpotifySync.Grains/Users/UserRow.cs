@@ -11,7 +11,8 @@ namespace SpotifySync.Grains.Users;
 /// succeeds. One write at a time (the grain is reentrant). A version conflict (the row moved on without us) is
 /// resolved by laying our copy over the stored row (<see cref="SpotifyUserRecord.RebasedOn"/>) and writing again.
 /// </summary>
-public sealed partial class UserRow(string userId, SpotifyUserStore store, ListeningDataWriter writer, ILogger logger)
+/// <param name="unsaved">Called whenever a write leaves memory ahead of the table, so the owner can schedule a retry.</param>
+public sealed partial class UserRow(string userId, SpotifyUserStore store, ListeningDataWriter writer, Action unsaved, ILogger logger)
 {
     private const int ConflictRetries = 3;
     private const int StaleConnectionAttempts = 3;
@@ -165,6 +166,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
                     // Once per outage, not once per retry.
                     LogSaveFailed(e, userId);
                 }
+                unsaved();
                 throw Unavailable();
             }
         }
@@ -179,6 +181,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
         catch (Exception e) when (StorageFailure.IsUnavailable(e))
         {
             FailedSaves++;
+            unsaved();
             throw Unavailable();
         }
     }

@@ -34,16 +34,10 @@ public sealed partial class UserSyncGrain(
     ILogger<UserSyncGrain> logger)
     : Grain, IUserSyncGrain, IRemindable
 {
-    public const string ReminderName = "sync";
-
-    /// <summary>One-off reminder for the early extra sync after a possible gap; removed when it fires.</summary>
-    public const string GapFollowUpReminderName = "sync-gap-follow-up";
-
-    /// <summary>Refresh ahead of expiry so a token never dies between the check and the call.</summary>
-    public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
-
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private UserRow _row = null!;
+    private UserTokens _tokens = null!;
+    private UserSchedule _schedule = null!;
     private long _connection;
     private IGrainTimer? _saveRetry;
 
@@ -53,7 +47,9 @@ public sealed partial class UserSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _row = new UserRow(UserId, users, writer, logger);
+        _row = new UserRow(UserId, users, writer, RetrySaveIfUnsaved, logger);
+        _tokens = new UserTokens(UserId, _row, accounts, tokens, time, metrics, logger);
+        _schedule = new UserSchedule(this, UserId, syncOptions, logger);
         await _row.LoadAsync(cancellationToken);
     }
 
@@ -82,12 +78,12 @@ public sealed partial class UserSyncGrain(
             throw new ArgumentException("A refresh token is required to connect Spotify.", nameof(connection));
         }
         var now = time.GetUtcNow();
-        var anchor = await EnsureScheduleAsync(_row.Current?.ScheduleAnchor, now);
+        var anchor = await _schedule.EnsureAsync(_row.Current?.ScheduleAnchor, now);
         var refreshToken = tokens.Protect(connection.RefreshToken, UserId);
         var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
         _connection++;
-        await ChangeAsync(current => UserRecordChanges.Connected(
-            current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now));
+        await _row.ChangeAsync(current => UserRecordChanges.Connected(
+            current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now), CancellationToken.None);
         LogConnected(UserId);
         await RequestSyncAsync(SyncTrigger.Connect);
         return Status();
@@ -101,9 +97,9 @@ public sealed partial class UserSyncGrain(
         }
         // Forgotten in memory first: whatever the table says, no Spotify call uses these tokens again.
         _connection++;
-        await ChangeAsync(user => UserRecordChanges.WithoutTokens(user!, SpotifyUserStates.Disconnected, reason: null));
+        await _row.ChangeAsync(user => UserRecordChanges.WithoutTokens(user!, SpotifyUserStates.Disconnected, reason: null), CancellationToken.None);
         LogDisconnected(UserId);
-        await RemoveScheduleQuietlyAsync();
+        await _schedule.RemoveQuietlyAsync();
         return Status();
     }
 
@@ -137,19 +133,19 @@ public sealed partial class UserSyncGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == GapFollowUpReminderName)
+        if (reminderName == UserSchedule.GapFollowUpReminderName)
         {
-            await RemoveReminderAsync(GapFollowUpReminderName);
+            await _schedule.RemoveGapFollowUpAsync();
             await RequestSyncAsync(SyncTrigger.GapFollowUp);
             return;
         }
-        if (reminderName != ReminderName)
+        if (reminderName != UserSchedule.ReminderName)
         {
             return;
         }
         if (_row.Current is not { IsActive: true } user)
         {
-            await RemoveScheduleQuietlyAsync();
+            await _schedule.RemoveQuietlyAsync();
             return;
         }
         var options = syncOptions.CurrentValue;
@@ -160,10 +156,8 @@ public sealed partial class UserSyncGrain(
         }
         if (status.Period != options.Interval)
         {
-            // Sync:Interval changed since this reminder was registered: adopt the new period from now on.
-            var anchor = time.GetUtcNow() + options.Interval;
-            await this.RegisterOrUpdateReminder(ReminderName, options.Interval, options.Interval);
-            await TryChangeAsync(u => u with { ScheduleAnchor = anchor });
+            var anchor = await _schedule.AdoptIntervalAsync(time.GetUtcNow());
+            await _row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
         }
         if (options.Enabled)
         {
@@ -175,7 +169,8 @@ public sealed partial class UserSyncGrain(
     {
         try
         {
-            var accessToken = await UsableAccessTokenAsync(run);
+            var stillConnected = () => EnsureStillConnected(run);
+            var accessToken = await _tokens.UsableAccessTokenAsync(stillConnected, CancellationToken.None);
             RecentlyPlayedPage page;
             try
             {
@@ -184,7 +179,7 @@ public sealed partial class UserSyncGrain(
             catch (SpotifyAccessTokenRejectedException)
             {
                 // A token can die before its announced expiry (revoked, rotated): refresh once and retry once.
-                accessToken = await RefreshAccessTokenAsync(run);
+                accessToken = await _tokens.RefreshAsync(stillConnected, CancellationToken.None);
                 page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
             }
             EnsureStillConnected(run);
@@ -198,7 +193,7 @@ public sealed partial class UserSyncGrain(
             var reason = RefreshTokenLifetime.RejectionReason(_row.Current?.AuthorizedAt, time.GetUtcNow(), e.Message);
             var outcome = await UnsuccessfulAsync(run, SyncOutcomeKind.NeedsReconnect, reason,
                 user => UserRecordChanges.WithoutTokens(user, SpotifyUserStates.NeedsReconnect, reason));
-            await RemoveScheduleQuietlyAsync();
+            await _schedule.RemoveQuietlyAsync();
             return outcome;
         }
         catch (Exception e) when (e is ConnectionReplacedException || run.Connection != _connection)
@@ -242,7 +237,7 @@ public sealed partial class UserSyncGrain(
         LogSynced(UserId, saved.LastSyncTracks);
         if (gap is not null)
         {
-            await ScheduleGapFollowUpAsync(gap);
+            await _schedule.ScheduleGapFollowUpAsync(gap);
         }
         return new SyncOutcome(UserId, SyncOutcomeKind.Succeeded, saved.LastSyncTracks, null, null, Elapsed(run));
     }
@@ -252,39 +247,10 @@ public sealed partial class UserSyncGrain(
         SyncRun run, SyncOutcomeKind kind, string error, Func<SpotifyUserRecord, SpotifyUserRecord>? also = null, TimeSpan? retryAfter = null)
     {
         var completedAt = time.GetUtcNow();
-        await TryChangeAsync(user => UserRecordChanges.WithOutcome(
-            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt));
+        await _row.TryChangeAsync(user => UserRecordChanges.WithOutcome(
+            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt), CancellationToken.None);
         LogSyncError(UserId, error);
         return new SyncOutcome(UserId, kind, 0, error, retryAfter, completedAt - run.StartedAt);
-    }
-
-    private async Task<string> UsableAccessTokenAsync(SyncRun run)
-    {
-        var user = _row.Current!;
-        if (user.AccessTokenEncrypted is { } stored && user.AccessTokenExpiresAt is { } expiresAt
-            && expiresAt - time.GetUtcNow() > RefreshMargin)
-        {
-            return tokens.Unprotect(stored, UserId);
-        }
-        return await RefreshAccessTokenAsync(run);
-    }
-
-    private async Task<string> RefreshAccessTokenAsync(SyncRun run)
-    {
-        var grant = await accounts.RefreshAsync(tokens.Unprotect(_row.Current!.RefreshTokenEncrypted!, UserId), CancellationToken.None);
-        EnsureStillConnected(run);
-        metrics.TokenRefreshed(grant.RotatedRefreshToken is null ? "kept" : "rotated");
-        LogTokenRefreshed(UserId, grant.RotatedRefreshToken is not null, grant.ExpiresAt);
-        var access = tokens.Protect(grant.AccessToken, UserId);
-        var rotated = grant.RotatedRefreshToken is { } r ? tokens.Protect(r, UserId) : null;
-        // Stored before the new access token is used for anything: if Spotify rotated the refresh token, the old
-        // one may already be dead. Kept in memory if PostgreSQL is away (and saved by the retry timer); the sync
-        // stops there, as its commit could not be stored either.
-        if (!await TryChangeAsync(user => UserRecordChanges.WithGrant(user, access, rotated, grant)))
-        {
-            throw new StorageUnavailableException("PostgreSQL unavailable: the refreshed tokens are kept in memory and saved when it answers");
-        }
-        return grant.AccessToken;
     }
 
     private void EnsureStillConnected(SyncRun run)
@@ -306,25 +272,6 @@ public sealed partial class UserSyncGrain(
             // The coordinator forgets unreported syncs after a timeout; nothing of the user's data depends on this.
             LogReportFailed(e, UserId);
         }
-    }
-
-    private async Task ChangeAsync(Func<SpotifyUserRecord?, SpotifyUserRecord> change)
-    {
-        try
-        {
-            await _row.ChangeAsync(change, CancellationToken.None);
-        }
-        finally
-        {
-            RetrySaveIfUnsaved();
-        }
-    }
-
-    private async Task<bool> TryChangeAsync(Func<SpotifyUserRecord, SpotifyUserRecord> change)
-    {
-        var saved = await _row.TryChangeAsync(change, CancellationToken.None);
-        RetrySaveIfUnsaved();
-        return saved;
     }
 
     /// <summary>While memory is ahead of the table, a timer keeps saving it; being a keep-alive timer, it also keeps the activation from being collected.</summary>
@@ -355,65 +302,6 @@ public sealed partial class UserSyncGrain(
     }
 
     private TimeSpan NextSaveRetry() => SaveRetryDelay.After(_row.FailedSaves, syncOptions.CurrentValue.SaveRetryMaxDelay);
-
-    /// <summary>Registers the reminder once (first due at a random point of the interval, to spread users); returns its anchor.</summary>
-    private async Task<DateTimeOffset> EnsureScheduleAsync(DateTimeOffset? anchor, DateTimeOffset now)
-    {
-        try
-        {
-            if (anchor is { } existing && await this.GetReminder(ReminderName) is not null)
-            {
-                return existing;
-            }
-            var interval = syncOptions.CurrentValue.Interval;
-            var firstDue = SyncSchedule.FirstDue(interval, Random.Shared.NextDouble());
-            await this.RegisterOrUpdateReminder(ReminderName, firstDue, interval);
-            return now + firstDue;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Reminders live in PostgreSQL too: without one the user would never be synced, so the connect fails (503).
-            LogScheduleFailed(e, UserId);
-            throw new StorageUnavailableException($"the sync schedule of user {UserId} could not be stored (PostgreSQL unavailable)");
-        }
-    }
-
-    /// <summary>Best effort: a reminder left behind finds the user inactive at its next tick and removes itself.</summary>
-    private async Task RemoveScheduleQuietlyAsync()
-    {
-        try
-        {
-            await RemoveReminderAsync(ReminderName);
-            await RemoveReminderAsync(GapFollowUpReminderName);
-        }
-        catch (Exception e)
-        {
-            LogScheduleRemovalFailed(e, UserId);
-        }
-    }
-
-    private async Task RemoveReminderAsync(string name)
-    {
-        if (await this.GetReminder(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private async Task ScheduleGapFollowUpAsync(ListeningGap gap)
-    {
-        var options = syncOptions.CurrentValue;
-        LogPossibleGap(UserId, gap.From, gap.To, options.GapFollowUpDelay);
-        try
-        {
-            // A reminder, not a timer: the follow-up must survive this grain's deactivation or its silo's loss.
-            await this.RegisterOrUpdateReminder(GapFollowUpReminderName, options.GapFollowUpDelay, options.Interval);
-        }
-        catch (Exception e)
-        {
-            LogFollowUpFailed(e, UserId);
-        }
-    }
 
     /// <summary>Logs the 30- and 7-day warnings once each; returns the warning level to store.</summary>
     private int? WarnIfRefreshTokenExpiresSoon(SpotifyUserRecord user, DateTimeOffset now)
