@@ -21,4 +21,9 @@ public sealed record CoordinatorStatus
 
     /// <summary>Whether PostgreSQL answered this status query: without it no sync can commit.</summary>
     [Id(12)] public bool DatabaseReachable { get; init; }
+
+    [Id(13)] public DispatchPauseKind? PauseKind { get; init; }
+
+    /// <summary>The cluster-wide Spotify call budget: configured, in force, and used in the last 30 s.</summary>
+    [Id(14)] public CallBudgetStatus? CallBudget { get; init; }
 }

@@ -12,6 +12,8 @@ public enum SyncOutcomeKind
     Skipped = 4,
     /// <summary>Spotify rejected the app's credentials (<c>invalid_client</c>): a cluster-wide problem, not the user's.</summary>
     AppCredentialsRejected = 5,
+    /// <summary>Spotify answered 429 because the app's quota is spent: the cluster pauses, the budget stays.</summary>
+    QuotaExceeded = 6,
 }
 
 public static class SyncOutcomeKindExtensions
@@ -24,6 +26,7 @@ public static class SyncOutcomeKindExtensions
         SyncOutcomeKind.Throttled => "throttled",
         SyncOutcomeKind.NeedsReconnect => "needs_reconnect",
         SyncOutcomeKind.AppCredentialsRejected => "app_credentials_rejected",
+        SyncOutcomeKind.QuotaExceeded => "quota_exceeded",
         _ => "skipped",
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SpotifySync.Grains.Budget;
 using SpotifySync.Grains.Diagnostics;
 using SpotifySync.Grains.Options;
 using SpotifySync.Grains.Security;
@@ -31,12 +32,18 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient)
-            .AddResilienceHandler("spotify-accounts", (pipeline, context) =>
-                SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: false));
-        services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient)
-            .AddResilienceHandler("spotify-web-api", (pipeline, context) =>
-                SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: true));
+        services.AddSingleton<SpotifyCallPermits>();
+        services.AddSingleton<CallBudgetGauges>();
+        services.AddTransient<SpotifyCallPermitHandler>();
+        // The permit handler is added after (so inside) the resilience pipeline: every attempt takes a permit.
+        var accounts = services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient);
+        accounts.AddResilienceHandler("spotify-accounts", (pipeline, context) =>
+            SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: false));
+        accounts.AddHttpMessageHandler<SpotifyCallPermitHandler>();
+        var webApi = services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient);
+        webApi.AddResilienceHandler("spotify-web-api", (pipeline, context) =>
+            SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: true));
+        webApi.AddHttpMessageHandler<SpotifyCallPermitHandler>();
         return services;
     }
 

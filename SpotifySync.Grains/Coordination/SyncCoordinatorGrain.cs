@@ -40,9 +40,7 @@ public sealed partial class SyncCoordinatorGrain(
     private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
     private PendingStart? _pending;
     private long _lastDispatchId;
-    private int _throttlesInARow;
-    private DateTimeOffset? _pausedUntil;
-    private string? _pauseReason;
+    private readonly DispatchPause _pause = new();
     private SyncBatchTally? _batch;
     private SyncBatchSummary? _lastBatch;
     private IGrainTimer? _timer;
@@ -113,53 +111,33 @@ public sealed partial class SyncCoordinatorGrain(
         var (trigger, syncId) = _inFlight.Remove(outcome.UserId, out var started)
             ? (started.Trigger, started.SyncId)
             : (SyncTrigger.Scheduled, Guid.CreateVersion7(now));
+        var o = options.CurrentValue;
         switch (outcome.Kind)
         {
             case SyncOutcomeKind.Succeeded:
-                _throttlesInARow = 0;
+                _pause.Succeeded();
                 _batch?.Add(outcome);
                 return Task.CompletedTask;
             // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
-            case SyncOutcomeKind.Throttled:
-                var wait = outcome.RetryAfter ?? DefaultRetryAfter(_throttlesInARow);
-                _throttlesInARow++;
-                Pause(now + wait, $"Spotify answered 429 for user {outcome.UserId}: paused for {wait.TotalSeconds:0}s"
-                    + (outcome.RetryAfter is null ? " (no usable Retry-After)" : " (Retry-After)"));
-                if (wait > options.CurrentValue.Interval)
+            case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
+                var (wait, kind, newQuotaEpisode) = _pause.Throttled(
+                    outcome.UserId, outcome.RetryAfter, outcome.Kind == SyncOutcomeKind.QuotaExceeded, now, o);
+                if (newQuotaEpisode)
                 {
-                    LogLongPause(outcome.UserId, wait.TotalSeconds, now + wait);
+                    LogQuotaExceeded(outcome.UserId, wait.TotalSeconds, now + wait);
                 }
-                else
+                else if (kind == DispatchPauseKind.RateLimited)
                 {
                     LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
                 }
                 return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
             case SyncOutcomeKind.AppCredentialsRejected:
-                var pause = options.CurrentValue.CredentialsRejectedPause;
-                Pause(now + pause, "Spotify rejected the app credentials (invalid_client): check Spotify:ClientId and Spotify:ClientSecret");
-                LogCredentialsRejected(pause.TotalSeconds);
+                LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
                 return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
             default:
                 _batch?.Add(outcome);
                 return Task.CompletedTask;
         }
-    }
-
-    private void Pause(DateTimeOffset until, string reason)
-    {
-        if (_pausedUntil is not { } current || until > current)
-        {
-            _pausedUntil = until;
-            _pauseReason = reason;
-        }
-    }
-
-    /// <summary>No usable Retry-After: start from the default and double for every 429 in a row, up to the maximum.</summary>
-    private TimeSpan DefaultRetryAfter(int throttlesInARow)
-    {
-        var o = options.CurrentValue;
-        var doubled = o.DefaultRetryAfter.Ticks * (1L << Math.Min(throttlesInARow, 20));
-        return TimeSpan.FromTicks(Math.Min(doubled, o.MaxDefaultRetryAfter.Ticks));
     }
 
     /// <summary>
@@ -184,16 +162,19 @@ public sealed partial class SyncCoordinatorGrain(
     {
         var now = time.GetUtcNow();
         var spacing = Spacing;
-        var paused = _pausedUntil > now;
+        var paused = _pause.IsPaused(now);
         var expiring = await ExpiringSoonAsync(now);
+        var budget = await GrainFactory.GetGrain<ICallBudgetGrain>(CallBudgetKey.Value).GetStatusAsync();
         return new CoordinatorStatus
         {
             QueueLength = _queue.Count,
             ManualQueued = _queue.ManualCount,
             ScheduledQueued = _queue.ScheduledCount,
             InFlight = _inFlight.Count,
-            PausedUntil = paused ? _pausedUntil : null,
-            PauseReason = paused ? _pauseReason : null,
+            PausedUntil = paused ? _pause.Until : null,
+            PauseReason = paused ? _pause.Reason : null,
+            PauseKind = paused ? _pause.Kind : null,
+            CallBudget = budget,
             SpacingBetweenUsers = spacing,
             UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
             BatchStartedAt = _batch?.StartedAt,
@@ -231,14 +212,12 @@ public sealed partial class SyncCoordinatorGrain(
         AdoptSpacing(Spacing);
         ForgetLostSyncs(now);
 
-        if (_pausedUntil is { } until)
+        if (_pause.IsPaused(now))
         {
-            if (until > now)
-            {
-                return;
-            }
-            _pausedUntil = null;
-            _pauseReason = null;
+            return;
+        }
+        if (_pause.Ended(now))
+        {
             LogResumedAfterPause();
         }
         if (_pending is { } pending)
@@ -333,7 +312,7 @@ public sealed partial class SyncCoordinatorGrain(
         {
             next = now;
         }
-        if (_pausedUntil is { } until && until > next)
+        if (_pause.Until is { } until && until > next)
         {
             next = until;
         }
@@ -366,8 +345,8 @@ public sealed partial class SyncCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spotify throttled user {UserId}: all dispatch paused for {Seconds}s, until {Until}")]
     private partial void LogPaused(string userId, double seconds, DateTimeOffset until);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify throttled user {UserId} for {Seconds}s, longer than Sync:Interval: all dispatch paused until {Until}; it resumes by itself")]
-    private partial void LogLongPause(string userId, double seconds, DateTimeOffset until);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify quota exhausted (429 for user {UserId}: QUOTA_EXCEEDED or a Retry-After beyond Sync:Interval): all dispatch paused for {Seconds}s, until {Until}; it resumes by itself")]
+    private partial void LogQuotaExceeded(string userId, double seconds, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Spotify rejected the app credentials (invalid_client): all dispatch paused for {Seconds}s; check Spotify:ClientId and Spotify:ClientSecret")]
     private partial void LogCredentialsRejected(double seconds);

@@ -35,7 +35,7 @@ public sealed class SyncMetrics
         {
             _tracks.Add(outcome.TracksAdded);
         }
-        if (outcome.Kind == SyncOutcomeKind.Throttled)
+        if (outcome.Kind is SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded)
         {
             _throttled.Add(1);
         }

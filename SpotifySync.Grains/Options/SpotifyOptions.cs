@@ -27,6 +27,13 @@ public sealed class SpotifyOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>
+    /// Cluster-wide budget: at most this many HTTP requests to Spotify (token endpoint and Web API, retries
+    /// included) in any rolling 30 s, adapting below it after a 429. 0: no budget (pace by spacing alone).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int CallsPer30Seconds { get; set; }
+
     /// <summary>First retry delay; doubled for each further retry, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);

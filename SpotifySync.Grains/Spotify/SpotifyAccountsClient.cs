@@ -31,7 +31,7 @@ public sealed class SpotifyAccountsClient(HttpClient http, IOptions<SpotifyOptio
         var now = time.GetUtcNow();
         if (SpotifyErrorReader.IsThrottled(response))
         {
-            throw new SpotifyThrottledException(SpotifyErrorReader.RetryAfterOf(response.Headers, now));
+            throw await SpotifyErrorReader.ThrottledAsync(response, now, cancellationToken);
         }
         if (!response.IsSuccessStatusCode)
         {

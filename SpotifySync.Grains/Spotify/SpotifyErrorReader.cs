@@ -60,5 +60,51 @@ internal static class SpotifyErrorReader
 
     public static bool IsThrottled(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests;
 
+    /// <summary>
+    /// A 429 that means the app's quota is spent, not that it went too fast: Spotify says <c>"reason": "QUOTA_EXCEEDED"</c>,
+    /// or asks for a wait longer than the sync interval. Slowing down would not help, so the budget must not shrink.
+    /// The body is buffered, so the caller can still read it.
+    /// </summary>
+    public static async Task<bool> IsQuotaExhaustedAsync(HttpResponseMessage response, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (RetryAfterOf(response.Headers, now) is { } wait && wait > interval)
+        {
+            return true;
+        }
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return ReasonOf(await response.Content.ReadAsStringAsync(cancellationToken)) == QuotaExceededReason;
+    }
+
+    public const string QuotaExceededReason = "QUOTA_EXCEEDED";
+
+    /// <summary>The exception for a 429, telling an exhausted quota (by its body) from a rate limit.</summary>
+    public static async Task<SpotifyThrottledException> ThrottledAsync(HttpResponseMessage response, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new SpotifyThrottledException(RetryAfterOf(response.Headers, now), ReasonOf(body) == QuotaExceededReason);
+    }
+
+    /// <summary>The <c>error.reason</c> of a Web API error body, if any.</summary>
+    public static string? ReasonOf(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String
+                ? reason.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static string Truncate(string text) => text.Length <= MaxBodyChars ? text : text[..MaxBodyChars] + "…";
 }

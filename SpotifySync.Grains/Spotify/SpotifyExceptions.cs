@@ -21,11 +21,19 @@ public sealed class SpotifyClientRejectedException(string description)
 public sealed class SpotifyAccessTokenRejectedException(string description)
     : SpotifyException($"access token rejected by Spotify (401: {description})", HttpStatusCode.Unauthorized);
 
-/// <summary>429: the app went over Spotify's rolling rate limit. <see cref="RetryAfter"/> is null when unusable.</summary>
-public sealed class SpotifyThrottledException(TimeSpan? retryAfter)
-    : SpotifyException($"throttled by Spotify (429, Retry-After {(retryAfter is { } r ? $"{r.TotalSeconds:0}s" : "missing")})", HttpStatusCode.TooManyRequests)
+/// <summary>
+/// 429: the app went over Spotify's rolling rate limit, or (<see cref="QuotaExceeded"/>) spent its quota.
+/// <see cref="RetryAfter"/> is null when unusable.
+/// </summary>
+public sealed class SpotifyThrottledException(TimeSpan? retryAfter, bool quotaExceeded = false)
+    : SpotifyException(
+        $"{(quotaExceeded ? "Spotify quota exceeded" : "throttled by Spotify")} (429, Retry-After {(retryAfter is { } r ? $"{r.TotalSeconds:0}s" : "missing")})",
+        HttpStatusCode.TooManyRequests)
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>Spotify said <c>"reason": "QUOTA_EXCEEDED"</c>: going slower would not help.</summary>
+    public bool QuotaExceeded { get; } = quotaExceeded;
 }
 
 /// <summary>Spotify answered 2xx with a body we cannot use (malformed JSON or an unexpected shape).</summary>

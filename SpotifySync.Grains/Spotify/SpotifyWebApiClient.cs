@@ -32,7 +32,7 @@ public sealed class SpotifyWebApiClient(HttpClient http, IOptions<SpotifyOptions
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (SpotifyErrorReader.IsThrottled(response))
         {
-            throw new SpotifyThrottledException(SpotifyErrorReader.RetryAfterOf(response.Headers, time.GetUtcNow()));
+            throw await SpotifyErrorReader.ThrottledAsync(response, time.GetUtcNow(), cancellationToken);
         }
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {

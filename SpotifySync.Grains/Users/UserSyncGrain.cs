@@ -210,7 +210,8 @@ public sealed partial class UserSyncGrain(
         catch (SpotifyThrottledException e)
         {
             // Not the user's fault either: the coordinator pauses everyone and puts this user back in front.
-            return await UnsuccessfulAsync(run, SyncOutcomeKind.Throttled, e.Message, retryAfter: e.RetryAfter);
+            var kind = e.QuotaExceeded ? SyncOutcomeKind.QuotaExceeded : SyncOutcomeKind.Throttled;
+            return await UnsuccessfulAsync(run, kind, e.Message, retryAfter: e.RetryAfter);
         }
         catch (Exception e)
         {

@@ -1,0 +1,13 @@
+namespace SpotifySync.Grains.Interfaces;
+
+/// <summary>Why the coordinator stopped dispatching for a while.</summary>
+[GenerateSerializer]
+public enum DispatchPauseKind
+{
+    /// <summary>A 429 for Spotify's rolling rate limit: wait its Retry-After (the call budget also comes down).</summary>
+    RateLimited = 0,
+    /// <summary>A 429 for an exhausted quota (<c>QUOTA_EXCEEDED</c>, or a Retry-After beyond <c>Sync:Interval</c>).</summary>
+    QuotaExceeded = 1,
+    /// <summary>Spotify refused the app's own credentials (<c>invalid_client</c>).</summary>
+    CredentialsRejected = 2,
+}
