@@ -9,11 +9,15 @@ public sealed class EmulatorFaults
     private readonly TimeProvider timeProvider;
     private readonly ConcurrentDictionary<string, bool> malformedJsonUsers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> stalledBodyUsers = new(StringComparer.Ordinal);
+    private readonly RateLimitWindow rateLimit = new();
     private double serverErrorRate;
     private TimeSpan latency;
+    private TimeSpan latencyJitter;
     private DateTimeOffset throttledUntil = DateTimeOffset.MinValue;
     private int? retryAfterSeconds;
     private ThrottleScope throttleScope;
+    private string? throttleReason;
+    private string? windowReason;
     private double hangRate;
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
     private bool rejectClientCredentials;
@@ -38,7 +42,7 @@ public sealed class EmulatorFaults
         }
     }
 
-    /// <summary>Extra wall-clock delay before every Spotify endpoint answers.</summary>
+    /// <summary>Extra wall-clock delay before every Spotify endpoint answers (plus up to <see cref="LatencyJitter"/>).</summary>
     public TimeSpan Latency
     {
         get { lock (gate) { return latency; } }
@@ -48,6 +52,56 @@ public sealed class EmulatorFaults
             lock (gate) { latency = value; }
         }
     }
+
+    /// <summary>Up to this much more delay on top of <see cref="Latency"/>, drawn uniformly for every request;
+    /// zero (the default) makes the delay exactly <see cref="Latency"/>.</summary>
+    public TimeSpan LatencyJitter
+    {
+        get { lock (gate) { return latencyJitter; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (gate) { latencyJitter = value; }
+        }
+    }
+
+    /// <summary>
+    /// Spotify's rate limit: the app (the emulator serves one) may make this many calls, token endpoint and Web
+    /// API together, per <see cref="WindowLength"/>. A call arriving when the calls admitted in the last window
+    /// length already reach the limit gets 429 with a Retry-After of the whole seconds (at least 1) until a call
+    /// fits again; refused calls are not counted. Null, the default, admits everything.
+    /// </summary>
+    /// <remarks>Lowering the limit below the calls already counted refuses calls until enough of them have left
+    /// the window. Calls refused by <see cref="ThrottleFor"/> never reach the window.</remarks>
+    public int? WindowLimit
+    {
+        get => rateLimit.Limit;
+        set => rateLimit.Limit = value;
+    }
+
+    /// <summary>The rolling window of <see cref="WindowLimit"/>, in the emulator's clock; 30 s by default.</summary>
+    public TimeSpan WindowLength
+    {
+        get => rateLimit.Length;
+        set => rateLimit.Length = value;
+    }
+
+    /// <summary>The <c>reason</c> in the body of the window's 429s, e.g. <c>QUOTA_EXCEEDED</c>; null (the default) sends none.</summary>
+    public string? WindowReason
+    {
+        get { lock (gate) { return windowReason; } }
+        set { lock (gate) { windowReason = value; } }
+    }
+
+    /// <summary>Calls admitted in the window that ends now (counted with or without a limit).</summary>
+    public int WindowCount => rateLimit.CountAt(timeProvider.GetUtcNow());
+
+    /// <summary>The most calls admitted within any one window length since the last <see cref="Reset"/>: the peak
+    /// rate of a run, which never exceeds the limit while one is set.</summary>
+    public int MaxWindowCount => rateLimit.MaxCount;
+
+    /// <summary>429s sent by <see cref="WindowLimit"/> since the last <see cref="Reset"/> (not those of <see cref="ThrottleFor"/>).</summary>
+    public long WindowRefusals => rateLimit.Refusals;
 
     /// <summary>End of the current throttle window (in the emulator's clock); in the past when not throttling.</summary>
     public DateTimeOffset ThrottledUntil
@@ -59,6 +113,12 @@ public sealed class EmulatorFaults
     public int? RetryAfterSeconds
     {
         get { lock (gate) { return retryAfterSeconds; } }
+    }
+
+    /// <summary>The <c>reason</c> in the body of the current throttle window's 429s; null when they carry none.</summary>
+    public string? ThrottleReason
+    {
+        get { lock (gate) { return throttleReason; } }
     }
 
     /// <summary>Share of Spotify requests (0..1) that hang for <see cref="HangDuration"/> before answering normally.</summary>
@@ -137,8 +197,9 @@ public sealed class EmulatorFaults
     /// <summary>Every Spotify request (token and Web API) arriving in the next <paramref name="window"/>
     /// gets 429 with <c>Retry-After: retryAfterSeconds</c>.</summary>
     /// <remarks>A null <paramref name="retryAfterSeconds"/> sends 429s without a Retry-After header;
-    /// <paramref name="scope"/> limits the window to the token endpoint or to the Web API.</remarks>
-    public void ThrottleFor(TimeSpan window, int? retryAfterSeconds, ThrottleScope scope = ThrottleScope.All)
+    /// <paramref name="scope"/> limits the window to the token endpoint or to the Web API; <paramref name="reason"/>
+    /// (e.g. <c>QUOTA_EXCEEDED</c>) goes in the error body, which has no <c>reason</c> when it is null.</remarks>
+    public void ThrottleFor(TimeSpan window, int? retryAfterSeconds, ThrottleScope scope = ThrottleScope.All, string? reason = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
         if (retryAfterSeconds is { } seconds)
@@ -150,6 +211,7 @@ public sealed class EmulatorFaults
             throttledUntil = timeProvider.GetUtcNow() + window;
             this.retryAfterSeconds = retryAfterSeconds;
             throttleScope = scope;
+            throttleReason = reason;
         }
     }
 
@@ -187,9 +249,12 @@ public sealed class EmulatorFaults
         {
             serverErrorRate = 0;
             latency = TimeSpan.Zero;
+            latencyJitter = TimeSpan.Zero;
             throttledUntil = DateTimeOffset.MinValue;
             retryAfterSeconds = 0;
             throttleScope = ThrottleScope.All;
+            throttleReason = null;
+            windowReason = null;
             hangRate = 0;
             rejectClientCredentials = false;
             hangDuration = TimeSpan.FromSeconds(60);
@@ -198,17 +263,43 @@ public sealed class EmulatorFaults
             stallDuration = TimeSpan.FromSeconds(60);
         }
 
+        rateLimit.Reset();
         malformedJsonUsers.Clear();
         stalledBodyUsers.Clear();
     }
 
-    /// <summary>Whether a request to <paramref name="path"/> arriving now is throttled, and the Retry-After to send (null: no header).</summary>
-    internal (bool Throttled, int? RetryAfterSeconds) ActiveThrottle(string path)
+    /// <summary>The 429 a request to <paramref name="path"/> arriving now gets, or null when it goes ahead
+    /// (and then counts against <see cref="WindowLimit"/>).</summary>
+    internal TooManyRequests? RefusalOnArrival(string path)
     {
+        var now = timeProvider.GetUtcNow();
+        string? reason;
         lock (gate)
         {
-            return (Covers(throttleScope, path) && timeProvider.GetUtcNow() < throttledUntil, retryAfterSeconds);
+            if (Covers(throttleScope, path) && now < throttledUntil)
+            {
+                return new TooManyRequests(retryAfterSeconds, throttleReason);
+            }
+
+            reason = windowReason;
         }
+
+        return rateLimit.TryAdmit(now, out var wait)
+            ? null
+            : new TooManyRequests(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)), reason);
+    }
+
+    /// <summary>How long the next request waits before it is answered: <see cref="Latency"/> plus its jitter.</summary>
+    internal TimeSpan NextLatency()
+    {
+        TimeSpan fixedPart, jitter;
+        lock (gate)
+        {
+            fixedPart = latency;
+            jitter = latencyJitter;
+        }
+
+        return jitter > TimeSpan.Zero ? fixedPart + (jitter * Random.Shared.NextDouble()) : fixedPart;
     }
 
     internal bool ShouldHang() => HangRate is var rate and > 0 && Random.Shared.NextDouble() < rate;

@@ -126,9 +126,33 @@ internal static class ControlEndpoints
                 faults.Latency = TimeSpan.FromMilliseconds(latencyMs);
             }
 
+            if (body.LatencyJitterMs is { } jitterMs)
+            {
+                faults.LatencyJitter = TimeSpan.FromMilliseconds(jitterMs);
+            }
+
             if (body.ThrottleSeconds is { } throttleSeconds && throttleSeconds > 0)
             {
-                faults.ThrottleFor(TimeSpan.FromSeconds(throttleSeconds), body.RetryAfterSeconds ?? (int)Math.Ceiling(throttleSeconds));
+                faults.ThrottleFor(
+                    TimeSpan.FromSeconds(throttleSeconds),
+                    body.RetryAfterSeconds ?? (int)Math.Ceiling(throttleSeconds),
+                    reason: NullIfEmpty(body.ThrottleReason));
+            }
+
+            // JSON cannot say "set to null" apart from "leave alone" here: 0 and "" stand for off.
+            if (body.WindowLimit is { } limit)
+            {
+                faults.WindowLimit = limit == 0 ? null : limit;
+            }
+
+            if (body.WindowSeconds is { } windowSeconds)
+            {
+                faults.WindowLength = TimeSpan.FromSeconds(windowSeconds);
+            }
+
+            if (body.WindowReason is { } windowReason)
+            {
+                faults.WindowReason = NullIfEmpty(windowReason);
             }
 
             if (body.StallBodyRate is { } stallRate)
@@ -150,9 +174,16 @@ internal static class ControlEndpoints
         {
             return TypedResults.BadRequest(new ControlError(exception.Message));
         }
+        catch (OverflowException exception)
+        {
+            // A duration in seconds too large for a TimeSpan.
+            return TypedResults.BadRequest(new ControlError(exception.Message));
+        }
 
         return TypedResults.Ok(FaultsView.Of(faults, state.TimeProvider.GetUtcNow()));
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static IResult ForUser(EmulatorState state, string userId, Func<IResult> action) =>
         state.TryGetUser(userId, out _)

@@ -17,11 +17,12 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        // Throttling is decided on arrival: a request that arrived inside the window is refused even if
-        // the configured latency carries its answer past the window's end.
-        var (throttled, retryAfter) = state.Faults.ActiveThrottle(context.Request.Path.Value ?? "");
+        // Throttling and the rate limit are decided on arrival: a request that arrived inside a throttle window is
+        // refused even if the configured latency carries its answer past the window's end, and an admitted request
+        // counts against the rate limit from the moment it arrived.
+        var refusal = state.Faults.RefusalOnArrival(context.Request.Path.Value ?? "");
 
-        var latency = state.Faults.Latency;
+        var latency = state.Faults.NextLatency();
         if (latency > TimeSpan.Zero)
         {
             // Wall-clock on purpose: latency is about the HTTP answer, not the emulator's (possibly fake) clock.
@@ -34,13 +35,14 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
             await Task.Delay(state.Faults.HangDuration, context.RequestAborted);
         }
 
-        if (throttled)
+        if (refusal is not null)
         {
-            if (retryAfter is { } seconds)
+            if (refusal.RetryAfterSeconds is { } seconds)
             {
                 context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-            await JsonResponse.WebApiErrorAsync(context, StatusCodes.Status429TooManyRequests, "API rate limit exceeded");
+            // The Web API's error shape on the token endpoint too, as this emulator has always answered its 429s.
+            await JsonResponse.WebApiErrorAsync(context, StatusCodes.Status429TooManyRequests, "API rate limit exceeded", refusal.Reason);
             return;
         }
 

@@ -16,8 +16,9 @@ internal static class JsonResponse
         await JsonSerializer.SerializeAsync(context.Response.Body, value, typeInfo, context.RequestAborted);
     }
 
-    public static Task WebApiErrorAsync(HttpContext context, int statusCode, string message) =>
-        WriteAsync(context, statusCode, new WebApiErrorJson(new WebApiErrorJson.Detail(statusCode, message)), SpotifyJsonContext.Default.WebApiErrorJson);
+    /// <param name="reason">Spotify's machine-readable cause, e.g. <c>QUOTA_EXCEEDED</c>; null leaves the key out.</param>
+    public static Task WebApiErrorAsync(HttpContext context, int statusCode, string message, string? reason = null) =>
+        WriteAsync(context, statusCode, new WebApiErrorJson(new WebApiErrorJson.Detail(statusCode, message, reason)), SpotifyJsonContext.Default.WebApiErrorJson);
 
     /// <summary>The accounts service answers every OAuth error with 400 and a flat body.</summary>
     public static Task OAuthErrorAsync(HttpContext context, string error, string description) =>
