@@ -10,8 +10,11 @@ public interface ICallBudgetGrain : IGrainWithIntegerKey
     /// <summary>Up to <paramref name="wanted"/> permits; when fewer, <see cref="CallPermitGrant.RetryAfter"/> says when to ask again.</summary>
     Task<CallPermitGrant> TakeAsync(int wanted);
 
-    /// <summary>Spotify answered 429 for its rate limit (not an exhausted quota): the effective budget comes down.</summary>
-    Task ReportRateLimitedAsync();
+    /// <summary>
+    /// Spotify answered 429: no permits until <paramref name="retryAfter"/> has passed, and for a rate limit (not an
+    /// exhausted quota) the effective budget comes down.
+    /// </summary>
+    Task ReportThrottledAsync(TimeSpan retryAfter, bool quotaExceeded);
 
     Task<CallBudgetStatus> GetStatusAsync();
 }

@@ -19,7 +19,7 @@ public sealed class CallBudget
     public static readonly TimeSpan SpotifyWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>A 429 cuts the effective limit to this share of itself.</summary>
-    public const double DecreaseFactor = 0.7;
+    public const double DecreaseFactor = 0.8;
 
     /// <summary>Without a 429, the effective limit grows by this share of the configured one per <see cref="IncreaseStep"/>.</summary>
     public const double IncreaseShare = 0.01;
@@ -35,6 +35,7 @@ public sealed class CallBudget
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _changedAt;
     private DateTimeOffset? _decreasedAt;
+    private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
 
     /// <param name="configured"><c>Spotify:CallsPer30Seconds</c>; 0 means no budget (every call is granted at once).</param>
     public CallBudget(int configured, DateTimeOffset now)
@@ -65,6 +66,10 @@ public sealed class CallBudget
             _sent.Record(now, wanted);
             return (wanted, now);
         }
+        if (now < _blockedUntil)
+        {
+            return (0, _blockedUntil);
+        }
         Recover(now);
         Refill(now);
         var limit = (int)Math.Floor(Effective);
@@ -85,7 +90,27 @@ public sealed class CallBudget
         return (granted, tokenAt > windowAt ? tokenAt : windowAt);
     }
 
-    /// <summary>Spotify answered 429 (a rate limit, not an exhausted quota): lower the effective limit.</summary>
+    /// <summary>
+    /// Spotify answered 429: no permit until <paramref name="retryAfter"/> has passed (calls of syncs already under way
+    /// included, or they would meet the same 429), and, for a rate limit (not an exhausted quota), a lower effective limit.
+    /// </summary>
+    public void Throttled(DateTimeOffset now, TimeSpan retryAfter, bool quotaExceeded)
+    {
+        if (IsUnlimited)
+        {
+            return;
+        }
+        if (now + retryAfter > _blockedUntil)
+        {
+            _blockedUntil = now + retryAfter;
+        }
+        if (!quotaExceeded)
+        {
+            RateLimited(now);
+        }
+    }
+
+    /// <summary>Spotify answered 429 for its rate limit: lower the effective limit.</summary>
     public void RateLimited(DateTimeOffset now)
     {
         if (IsUnlimited || (_decreasedAt is { } last && now - last < DecreaseCooldown))

@@ -29,10 +29,10 @@ public sealed class CallBudgetGrain(IOptionsMonitor<SpotifyOptions> options, Tim
         return Task.FromResult(new CallPermitGrant(granted, retryAt - now));
     }
 
-    public Task ReportRateLimitedAsync()
+    public Task ReportThrottledAsync(TimeSpan retryAfter, bool quotaExceeded)
     {
         var now = time.GetUtcNow();
-        Budget(now).RateLimited(now);
+        Budget(now).Throttled(now, retryAfter, quotaExceeded);
         gauges.Update(Status(now));
         return Task.CompletedTask;
     }

@@ -14,12 +14,16 @@ public sealed class SpotifyCallPermitHandler(SpotifyCallPermits permits, IOption
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        await permits.AcquireAsync(cancellationToken);
+        await permits.ForAttemptAsync(request, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.TooManyRequests && permits.Enabled
-            && !await SpotifyErrorReader.IsQuotaExhaustedAsync(response, syncOptions.CurrentValue.Interval, time.GetUtcNow(), cancellationToken))
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && permits.Enabled)
         {
-            await permits.ReportRateLimitedAsync();
+            var options = syncOptions.CurrentValue;
+            var now = time.GetUtcNow();
+            var quota = await SpotifyErrorReader.IsQuotaExhaustedAsync(response, options.Interval, now, cancellationToken);
+            // Without a usable Retry-After, hold permits for the default pause the coordinator starts from.
+            var retryAfter = SpotifyErrorReader.RetryAfterOf(response.Headers, now) ?? options.DefaultRetryAfter;
+            await permits.ReportThrottledAsync(retryAfter, quota);
         }
         return response;
     }

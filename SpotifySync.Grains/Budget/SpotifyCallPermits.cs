@@ -32,5 +32,36 @@ public sealed class SpotifyCallPermits(IGrainFactory grains, IOptionsMonitor<Spo
         }
     }
 
-    public Task ReportRateLimitedAsync() => Enabled ? Budget.ReportRateLimitedAsync() : Task.CompletedTask;
+    public Task ReportThrottledAsync(TimeSpan retryAfter, bool quotaExceeded) =>
+        Enabled ? Budget.ReportThrottledAsync(retryAfter, quotaExceeded) : Task.CompletedTask;
+
+    /// <summary>
+    /// Takes the first attempt's permit before the request enters the HTTP pipeline, where every wait counts against
+    /// Spotify's timeouts: a sync queued behind the budget must not time out for it. Retries take theirs inside.
+    /// </summary>
+    public async ValueTask PrepayAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await AcquireAsync(cancellationToken);
+        // A reference shared by every copy the resilience pipeline makes of the request: only one attempt uses it.
+        request.Options.Set(PrepaidKey, new PrepaidPermit());
+    }
+
+    /// <summary>The permit of one attempt: the prepaid one for the first, a new one for each retry.</summary>
+    public ValueTask ForAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Options.TryGetValue(PrepaidKey, out var prepaid) && prepaid.TryUse())
+        {
+            return ValueTask.CompletedTask;
+        }
+        return AcquireAsync(cancellationToken);
+    }
+
+    private static readonly HttpRequestOptionsKey<PrepaidPermit> PrepaidKey = new("SpotifySync.PrepaidPermit");
+
+    private sealed class PrepaidPermit
+    {
+        private int _used;
+
+        public bool TryUse() => Interlocked.Exchange(ref _used, 1) == 0;
+    }
 }

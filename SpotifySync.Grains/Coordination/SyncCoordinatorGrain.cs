@@ -243,6 +243,10 @@ public sealed partial class SyncCoordinatorGrain(
             return;
         }
 
+        if (_inFlight.Count >= options.CurrentValue.MaxConcurrentSyncs)
+        {
+            return;
+        }
         // A user whose previous sync still runs waits in line; the next one goes first.
         if (_queue.DequeueFirst(userId => !_inFlight.ContainsKey(userId)) is not { } entry)
         {

@@ -16,6 +16,13 @@ public sealed class SyncOptions
     /// <summary>Gap the coordinator keeps between starting two users' syncs, cluster-wide.</summary>
     public TimeSpan SpacingBetweenUsers { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// User syncs in flight at once, cluster-wide. With a call budget, enough syncs must wait on Spotify's latency
+    /// (100–300 ms) at once to use the whole budget; this bounds how many.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentSyncs { get; set; } = 64;
+
     /// <summary>Queue every active user when the cluster starts.</summary>
     public bool RunOnStartup { get; set; }
 

@@ -3,22 +3,27 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Budget;
 using SpotifySync.Grains.Options;
 
 namespace SpotifySync.Grains.Spotify;
 
 /// <summary>Spotify's accounts service: exchanges a refresh token for a new access token.</summary>
-public sealed class SpotifyAccountsClient(HttpClient http, IOptions<SpotifyOptions> options, TimeProvider time)
+public sealed class SpotifyAccountsClient(HttpClient http, SpotifyCallPermits permits, IOptions<SpotifyOptions> options, TimeProvider time)
 {
     private readonly SpotifyOptions _options = options.Value;
 
-    public Task<AccessTokenGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SpotifyCallDeadline.RunAsync("token endpoint", SpotifyHttpResilience.TotalTimeout(_options), time,
-            deadline => SendRefreshAsync(refreshToken, deadline), cancellationToken);
-
-    private async Task<AccessTokenGrant> SendRefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public async Task<AccessTokenGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.AccountsBaseUrl, "api/token"));
+        using var request = RefreshRequest(refreshToken);
+        await permits.PrepayAsync(request, cancellationToken);
+        return await SpotifyCallDeadline.RunAsync("token endpoint", SpotifyHttpResilience.TotalTimeout(_options), time,
+            deadline => SendRefreshAsync(request, deadline), cancellationToken);
+    }
+
+    private HttpRequestMessage RefreshRequest(string refreshToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.AccountsBaseUrl, "api/token"));
         request.Headers.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.ClientId}:{_options.ClientSecret}")));
         request.Content = new FormUrlEncodedContent(
@@ -26,7 +31,11 @@ public sealed class SpotifyAccountsClient(HttpClient http, IOptions<SpotifyOptio
             new("grant_type", "refresh_token"),
             new("refresh_token", refreshToken),
         ]);
+        return request;
+    }
 
+    private async Task<AccessTokenGrant> SendRefreshAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var now = time.GetUtcNow();
         if (SpotifyErrorReader.IsThrottled(response))

@@ -3,12 +3,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Budget;
 using SpotifySync.Grains.Options;
 
 namespace SpotifySync.Grains.Spotify;
 
 /// <summary>The part of Spotify's Web API the sync reads.</summary>
-public sealed class SpotifyWebApiClient(HttpClient http, IOptions<SpotifyOptions> options, TimeProvider time)
+public sealed class SpotifyWebApiClient(HttpClient http, SpotifyCallPermits permits, IOptions<SpotifyOptions> options, TimeProvider time)
 {
     /// <summary>Spotify keeps only the 50 most recent plays, and 50 is the most one page returns.</summary>
     public const int MaxRecentlyPlayed = 50;
@@ -19,15 +20,18 @@ public sealed class SpotifyWebApiClient(HttpClient http, IOptions<SpotifyOptions
     /// The user's most recent plays, newest first. We always read the whole window (no <c>after</c> cursor)
     /// so that plays Spotify reports late are still seen; the table's unique key makes the overlap free.
     /// </summary>
-    public Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken) =>
-        SpotifyCallDeadline.RunAsync("recently-played", SpotifyHttpResilience.TotalTimeout(_options), time,
-            deadline => SendRecentlyPlayedAsync(accessToken, deadline), cancellationToken);
-
-    private async Task<RecentlyPlayedPage> SendRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
+    public async Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
     {
         var uri = new Uri(_options.ApiBaseUrl, $"v1/me/player/recently-played?limit={MaxRecentlyPlayed}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        await permits.PrepayAsync(request, cancellationToken);
+        return await SpotifyCallDeadline.RunAsync("recently-played", SpotifyHttpResilience.TotalTimeout(_options), time,
+            deadline => SendRecentlyPlayedAsync(request, deadline), cancellationToken);
+    }
+
+    private async Task<RecentlyPlayedPage> SendRecentlyPlayedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (SpotifyErrorReader.IsThrottled(response))

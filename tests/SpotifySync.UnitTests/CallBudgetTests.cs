@@ -82,11 +82,11 @@ public sealed class CallBudgetTests
         var budget = new CallBudget(1000, Start);
         budget.RateLimited(Start);
         budget.RateLimited(Start + TimeSpan.FromSeconds(1));
-        Assert.Equal(700, budget.Effective, 3);
+        Assert.Equal(800, budget.Effective, 3);
 
         // 1% of the configured budget per 3 s without a 429.
         budget.Take(1, Start + TimeSpan.FromSeconds(30));
-        Assert.Equal(800, budget.Effective, 3);
+        Assert.Equal(900, budget.Effective, 3);
         budget.Take(1, Start + TimeSpan.FromMinutes(10));
         Assert.Equal(1000, budget.Effective, 3);
     }
@@ -121,6 +121,21 @@ public sealed class CallBudgetTests
         Assert.InRange(rejectedAfterFirstMinute, 0, 10);
         // At least 80% of what Spotify allowed over the last two minutes (4 windows of 150).
         Assert.True(acceptedInLastMinutes >= 0.8 * 4 * real, $"{acceptedInLastMinutes} accepted of {4 * real} allowed");
+    }
+
+    [Fact]
+    public void A_429_holds_every_permit_until_its_retry_after_and_a_quota_429_leaves_the_budget_as_it_is()
+    {
+        var budget = new CallBudget(310, Start);
+        budget.Take(1, Start + TimeSpan.FromSeconds(1));
+
+        budget.Throttled(Start + TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), quotaExceeded: true);
+        Assert.Equal((0, Start + TimeSpan.FromSeconds(7)), budget.Take(1, Start + TimeSpan.FromSeconds(3)));
+        Assert.Equal(310, budget.Effective, 3);
+        Assert.Equal(1, budget.Take(1, Start + TimeSpan.FromSeconds(7)).Granted);
+
+        budget.Throttled(Start + TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(1), quotaExceeded: false);
+        Assert.Equal(248, budget.Effective, 3);
     }
 
     [Fact]
