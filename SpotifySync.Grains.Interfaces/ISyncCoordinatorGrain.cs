@@ -15,9 +15,11 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>
     /// A dispatched user grain asks to start now. The spacing is kept between granted starts, not between
     /// dispatches, so a grain that receives its dispatch late (busy, slow silo) cannot bunch up with the next
-    /// user. False when the dispatch is stale (its slot was given away); the user is then queued again.
+    /// user. False when the dispatch is stale (its slot was given away, or this coordinator never made it because it
+    /// moved silos); the user is then queued again (<paramref name="trigger"/> and <paramref name="syncId"/> keep it
+    /// the same sync for whoever waits on it).
     /// </summary>
-    Task<bool> ClaimStartAsync(string userId, long dispatchId);
+    Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId);
 
     Task ReportAsync(SyncOutcome outcome);
 

@@ -9,10 +9,11 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// The one cluster-wide queue. Spotify limits calls per app, so the cluster must pace itself as one.
-/// A timer dispatches the next queued user with a one-way call; that user's grain claims its start
-/// (<see cref="ClaimStartAsync"/>) and only then calls Spotify. The next user is dispatched no sooner than
-/// <c>Sync:SpacingBetweenUsers</c> (plus a small margin for message latency) after that claim, so a grain that
-/// got its dispatch late cannot bunch up with the next one. Every method returns at once: nothing here waits
+/// A timer dispatches queued users with one-way calls; each user's grain claims its start
+/// (<see cref="ClaimStartAsync"/>) and only then calls Spotify. How many go out, and when, is the
+/// <see cref="DispatchGate"/>'s decision (one at a time, <c>Sync:SpacingBetweenUsers</c> after the last claimed start;
+/// or, at spacing zero, as many as <c>Sync:MaxConcurrentSyncs</c> allows while the call budget paces the calls);
+/// whether to dispatch at all is the <see cref="DispatchPause"/>'s. Every method returns at once: nothing here waits
 /// on Spotify, so no call nears Orleans' response timeout. The queue is written through to PostgreSQL and
 /// reloaded when the grain activates on another silo.
 /// </summary>
@@ -36,10 +37,10 @@ public sealed partial class SyncCoordinatorGrain(
     private static readonly TimeSpan BestEffortStoreTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SyncQueue _queue = new();
-    private readonly Dictionary<string, (DateTimeOffset StartedAt, SyncTrigger Trigger, Guid SyncId)> _inFlight = new(StringComparer.Ordinal);
-    private DateTimeOffset _nextStartAllowed = DateTimeOffset.MinValue;
-    private PendingStart? _pending;
-    private long _lastDispatchId;
+    /// <summary>At most this many dispatches per timer tick, so that one turn stays short whatever the queue holds.</summary>
+    private const int MaxDispatchesPerTick = 512;
+
+    private readonly DispatchGate _gate = new();
     private readonly DispatchPause _pause = new();
     private SyncBatchTally? _batch;
     private SyncBatchSummary? _lastBatch;
@@ -91,25 +92,31 @@ public sealed partial class SyncCoordinatorGrain(
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
-    public Task<bool> ClaimStartAsync(string userId, long dispatchId)
+    public async Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId)
     {
-        if (_pending is not { } pending || pending.UserId != userId || pending.DispatchId != dispatchId)
-        {
-            return Task.FromResult(false);
-        }
         var now = time.GetUtcNow();
-        _pending = null;
-        _inFlight[userId] = (now, pending.Trigger, pending.SyncId);
-        _nextStartAllowed = now + Spacing + LatencyMargin(Spacing);
-        metrics.Dispatched(pending.Trigger.Priority());
-        return Task.FromResult(true);
+        var (result, dispatch) = _gate.Claim(userId, dispatchId, now, Spacing);
+        switch (result)
+        {
+            case ClaimResult.Granted:
+                metrics.Dispatched(dispatch!.Trigger.Priority());
+                return true;
+            case ClaimResult.Unknown when _queue.Find(userId) is null:
+                // Dispatched by an activation that is gone (its silo died after the entry left sync_queue): the
+                // user must not vanish from the queue because its dispatch outlived the dispatcher.
+                LogRequeuedUnknownDispatch(userId);
+                await PersistAsync([_queue.PutInFront(userId, trigger, syncId, now)]);
+                return false;
+            default:
+                return false;
+        }
     }
 
     public Task ReportAsync(SyncOutcome outcome)
     {
         var now = time.GetUtcNow();
-        var (trigger, syncId) = _inFlight.Remove(outcome.UserId, out var started)
-            ? (started.Trigger, started.SyncId)
+        var (trigger, syncId) = _gate.Finish(outcome.UserId) is { } finished
+            ? (finished.Trigger, finished.SyncId)
             : (SyncTrigger.Scheduled, Guid.CreateVersion7(now));
         var o = options.CurrentValue;
         switch (outcome.Kind)
@@ -170,7 +177,7 @@ public sealed partial class SyncCoordinatorGrain(
             QueueLength = _queue.Count,
             ManualQueued = _queue.ManualCount,
             ScheduledQueued = _queue.ScheduledCount,
-            InFlight = _inFlight.Count,
+            InFlight = _gate.Running + _gate.Pending,
             PausedUntil = paused ? _pause.Until : null,
             PauseReason = paused ? _pause.Reason : null,
             PauseKind = paused ? _pause.Kind : null,
@@ -202,7 +209,7 @@ public sealed partial class SyncCoordinatorGrain(
     }
 
     public Task<int?> GetPositionAsync(string userId) =>
-        Task.FromResult(_queue.PositionOf(userId) ?? (_inFlight.ContainsKey(userId) || _pending?.UserId == userId ? 0 : (int?)null));
+        Task.FromResult(_queue.PositionOf(userId) ?? (_gate.Holds(userId) ? 0 : (int?)null));
 
     public Task EnsureRunningAsync() => Task.CompletedTask;
 
@@ -220,62 +227,69 @@ public sealed partial class SyncCoordinatorGrain(
         {
             LogResumedAfterPause();
         }
-        if (_pending is { } pending)
+        // Their grains are busy or their silos gone: give the slots away and keep the users first in line, but not
+        // for this very round, or the slot would go straight back to the user that just failed to take it.
+        var unclaimed = _gate.TakeUnclaimed(now, options.CurrentValue.StartClaimTimeout);
+        if (unclaimed.Count > 0)
         {
-            if (now - pending.DispatchedAt < options.CurrentValue.StartClaimTimeout)
+            foreach (var dispatch in unclaimed)
             {
-                return;
+                LogClaimTimedOut(dispatch.UserId);
             }
-            // Its grain is busy or its silo is gone: give the slot away and keep the user first in line.
-            _pending = null;
-            LogClaimTimedOut(pending.UserId);
-            await PersistAsync([_queue.PutInFront(pending.UserId, pending.Trigger, pending.SyncId, now)]);
+            await PersistAsync([.. unclaimed.Select(d => _queue.PutInFront(d.UserId, d.Trigger, d.SyncId, now))]);
         }
         if (_queue.Count == 0)
         {
             CompleteBatchIfDone(now);
             return;
         }
-        if (now < _nextStartAllowed)
+        var spacing = Spacing;
+        var room = Math.Min(_gate.Room(now, spacing, options.CurrentValue.MaxConcurrentSyncs), MaxDispatchesPerTick);
+        if (room == 0)
         {
-            // Come back exactly when the gap is kept rather than a whole tick later.
-            _timer?.Change(_nextStartAllowed - now, _tick);
+            if (spacing > TimeSpan.Zero && _gate.Pending == 0 && now < _gate.NextStartAllowed)
+            {
+                // Come back exactly when the gap is kept rather than a whole tick later.
+                _timer?.Change(_gate.NextStartAllowed - now, _tick);
+            }
             return;
         }
 
-        if (_inFlight.Count >= options.CurrentValue.MaxConcurrentSyncs)
-        {
-            return;
-        }
+        var skip = unclaimed.Select(d => d.UserId).ToHashSet(StringComparer.Ordinal);
+        var dispatched = new List<string>(room);
         // A user whose previous sync still runs waits in line; the next one goes first.
-        if (_queue.DequeueFirst(userId => !_inFlight.ContainsKey(userId)) is not { } entry)
+        while (dispatched.Count < room && _queue.DequeueFirst(userId => !_gate.Holds(userId) && !skip.Contains(userId)) is { } entry)
+        {
+            if (_batch is null)
+            {
+                _batch = new SyncBatchTally(now);
+                LogBatchStarting(_queue.Count + 1);
+            }
+            var dispatch = _gate.Dispatch(entry, now);
+            // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
+            await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, dispatch.DispatchId, entry.SyncId);
+            dispatched.Add(entry.UserId);
+        }
+        if (dispatched.Count == 0)
         {
             return;
         }
-        if (_batch is null)
-        {
-            _batch = new SyncBatchTally(now);
-            LogBatchStarting(_queue.Count + 1);
-        }
-        _pending = new PendingStart(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId);
-        // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
-        await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, _pending.DispatchId, entry.SyncId);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(BestEffortStoreTimeout);
-            await queueStore.DeleteAsync(entry.UserId, timeout.Token);
+            await queueStore.DeleteAsync(dispatched, timeout.Token);
         }
         catch (Exception e)
         {
-            // The stale row only means one extra (harmless) sync if this activation is lost.
-            LogQueueDeleteFailed(e, entry.UserId);
+            // Stale rows only mean extra (harmless) syncs if this activation is lost.
+            LogQueueDeleteFailed(e, dispatched.Count);
         }
     }
 
     private void CompleteBatchIfDone(DateTimeOffset now)
     {
-        if (_batch is null || _inFlight.Count > 0 || _pending is not null)
+        if (_batch is null || !_gate.IsIdle)
         {
             return;
         }
@@ -286,15 +300,9 @@ public sealed partial class SyncCoordinatorGrain(
 
     private void ForgetLostSyncs(DateTimeOffset now)
     {
-        if (_inFlight.Count == 0)
+        foreach (var lost in _gate.TakeLost(now, options.CurrentValue.InFlightTimeout))
         {
-            return;
-        }
-        var timeout = options.CurrentValue.InFlightTimeout;
-        foreach (var (userId, started) in _inFlight.Where(p => now - p.Value.StartedAt > timeout).ToList())
-        {
-            _inFlight.Remove(userId);
-            LogLostSync(userId, started.StartedAt);
+            LogLostSync(lost.UserId, lost.StartedAt);
         }
     }
 
@@ -311,7 +319,7 @@ public sealed partial class SyncCoordinatorGrain(
     private DateTimeOffset EstimatedStart(int position, DateTimeOffset now)
     {
         var spacing = Spacing;
-        var next = _nextStartAllowed;
+        var next = _gate.NextStartAllowed;
         if (next < now)
         {
             next = now;
@@ -324,15 +332,6 @@ public sealed partial class SyncCoordinatorGrain(
     }
 
     private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
-
-    /// <summary>
-    /// The gap is measured at the coordinator, but Spotify sees it after one more message hop and the grain's
-    /// own work before its first request; a margin of a tenth of the spacing (at most 50 ms) absorbs that jitter.
-    /// </summary>
-    private static TimeSpan LatencyMargin(TimeSpan spacing) =>
-        TimeSpan.FromTicks(Math.Min(spacing.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks));
-
-    private sealed record PendingStart(string UserId, long DispatchId, DateTimeOffset DispatchedAt, SyncTrigger Trigger, Guid SyncId);
 
     private static TimeSpan TickFor(TimeSpan spacing) =>
         spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;
@@ -373,6 +372,9 @@ public sealed partial class SyncCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: did not claim its dispatched sync in time; queued again at the front")]
     private partial void LogClaimTimedOut(string userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not remove the dispatched entry from sync_queue")]
-    private partial void LogQueueDeleteFailed(Exception e, string userId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Count} dispatched entries from sync_queue")]
+    private partial void LogQueueDeleteFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
+    private partial void LogRequeuedUnknownDispatch(string userId);
 }

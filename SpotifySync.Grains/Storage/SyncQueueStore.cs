@@ -49,10 +49,11 @@ public sealed class SyncQueueStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task DeleteAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Removes dispatched users in one round trip.</summary>
+    public async Task DeleteAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM sync_queue WHERE user_id = @user_id");
-        command.Parameters.AddWithValue("user_id", userId);
+        await using var command = dataSource.CreateCommand("DELETE FROM sync_queue WHERE user_id = ANY(@user_ids)");
+        command.Parameters.Add(new NpgsqlParameter("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = userIds.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class UserSyncGrain(
         await _syncGate.WaitAsync();
         try
         {
-            if (!await Coordinator.ClaimStartAsync(UserId, dispatchId))
+            if (!await Coordinator.ClaimStartAsync(UserId, dispatchId, trigger, syncId))
             {
                 // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
                 return;

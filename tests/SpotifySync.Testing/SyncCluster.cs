@@ -139,6 +139,14 @@ public class SyncCluster : IAsyncLifetime
         return statuses;
     }
 
+    /// <summary>Waits for the outcome of the very sync a request was queued for (not one already running when it asked).</summary>
+    public Task<UserSyncStatus> WaitForSyncAsync(string userId, QueueTicket ticket, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => User(userId).GetStatusAsync(),
+            s => s.LastSyncId == ticket.SyncId,
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"sync {ticket.SyncId} of {userId}");
+
     public Task<UserSyncStatus> WaitForSyncAfterAsync(string userId, DateTimeOffset after, TimeSpan? timeout = null) =>
         Poll.UntilAsync(
             () => User(userId).GetStatusAsync(),

@@ -92,8 +92,9 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
             cluster.Spotify.SetRotation(userId, false);
             cluster.Spotify.ExpireAccessTokens(userId);
             var keptAt = DateTimeOffset.UtcNow;
-            await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
-            var status = await cluster.WaitForSyncAfterAsync(userId, keptAt);
+            // Matched by its sync id: a sync queued by the polling above may still finish after keptAt with the old token.
+            var ticket = await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+            var status = await cluster.WaitForSyncAsync(userId, ticket!);
             Assert.Equal("succeeded", status.LastSyncOutcome);
             Assert.Equal(current, cluster.Spotify.Requests.First(r => r.UserId == userId && r.ReceivedAt >= keptAt && r.Path == "/api/token").RefreshTokenUsed);
             Assert.Equal(current, await cluster.StoredRefreshTokenAsync(userId));

@@ -1,0 +1,82 @@
+using SpotifySync.Grains.Coordination;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Storage;
+
+namespace SpotifySync.UnitTests;
+
+public sealed class DispatchGateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Spacing = TimeSpan.FromSeconds(2);
+
+    private static SyncQueueEntry Entry(string userId) =>
+        new(userId, SyncPriority.Scheduled, SyncTrigger.Scheduled, 1, Now, Guid.NewGuid());
+
+    [Fact]
+    public void With_a_spacing_one_dispatch_waits_for_its_claim_and_the_next_follows_the_claim_by_the_spacing()
+    {
+        var gate = new DispatchGate();
+        Assert.Equal(1, gate.Room(Now, Spacing, maxConcurrent: 64));
+        var first = gate.Dispatch(Entry("a"), Now);
+        Assert.Equal(0, gate.Room(Now + TimeSpan.FromSeconds(5), Spacing, 64));
+
+        var claimedAt = Now + TimeSpan.FromSeconds(1);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("a", first.DispatchId, claimedAt, Spacing).Result);
+        Assert.Equal(0, gate.Room(claimedAt + Spacing, Spacing, 64));
+        // The spacing plus a tenth of it (at most 50 ms) for the message hop.
+        Assert.Equal(1, gate.Room(claimedAt + Spacing + TimeSpan.FromMilliseconds(50), Spacing, 64));
+    }
+
+    [Fact]
+    public void Without_a_spacing_as_many_go_out_as_the_concurrency_bound_leaves_room_for()
+    {
+        var gate = new DispatchGate();
+        var a = gate.Dispatch(Entry("a"), Now);
+        gate.Dispatch(Entry("b"), Now);
+        gate.Claim("a", a.DispatchId, Now, TimeSpan.Zero);
+
+        Assert.Equal(2, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4));
+        Assert.Equal(0, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 2));
+        Assert.True(gate.Holds("a"));
+        Assert.True(gate.Holds("b"));
+        Assert.NotNull(gate.Finish("a"));
+        Assert.False(gate.Holds("a"));
+        Assert.Equal(3, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4));
+    }
+
+    [Fact]
+    public void An_unclaimed_dispatch_gives_its_slot_away_and_a_late_claim_for_it_is_stale_once_the_user_is_dispatched_again()
+    {
+        var gate = new DispatchGate();
+        var first = gate.Dispatch(Entry("a"), Now);
+
+        Assert.Empty(gate.TakeUnclaimed(Now + TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(10)));
+        var unclaimed = Assert.Single(gate.TakeUnclaimed(Now + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)));
+        Assert.Equal("a", unclaimed.UserId);
+        Assert.False(gate.Holds("a"));
+
+        var second = gate.Dispatch(Entry("a"), Now + TimeSpan.FromSeconds(11));
+        Assert.Equal(ClaimResult.Stale, gate.Claim("a", first.DispatchId, Now + TimeSpan.FromSeconds(12), Spacing).Result);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("a", second.DispatchId, Now + TimeSpan.FromSeconds(12), Spacing).Result);
+    }
+
+    [Fact]
+    public void A_claim_for_a_dispatch_this_gate_never_made_is_unknown_so_the_user_can_be_queued_again()
+    {
+        var gate = new DispatchGate();
+        Assert.Equal(ClaimResult.Unknown, gate.Claim("moved", 7, Now, Spacing).Result);
+        Assert.False(gate.Holds("moved"));
+    }
+
+    [Fact]
+    public void A_running_sync_that_never_reports_is_forgotten_after_the_in_flight_timeout()
+    {
+        var gate = new DispatchGate();
+        var a = gate.Dispatch(Entry("a"), Now);
+        gate.Claim("a", a.DispatchId, Now, TimeSpan.Zero);
+
+        Assert.Empty(gate.TakeLost(Now + TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5)));
+        Assert.Equal(Now, Assert.Single(gate.TakeLost(Now + TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(5))).StartedAt);
+        Assert.True(gate.IsIdle);
+    }
+}
