@@ -11,3 +11,21 @@ public enum DispatchPauseKind
     /// <summary>Spotify refused the app's own credentials (<c>invalid_client</c>).</summary>
     CredentialsRejected = 2,
 }
+
+public static class DispatchPauseKindNames
+{
+    /// <summary>The word stored in <c>coordinator_pause.kind</c>.</summary>
+    public static string ToWireName(this DispatchPauseKind kind) => kind switch
+    {
+        DispatchPauseKind.QuotaExceeded => "quota_exceeded",
+        DispatchPauseKind.CredentialsRejected => "credentials_rejected",
+        _ => "rate_limited",
+    };
+
+    public static DispatchPauseKind Parse(string wireName) => wireName switch
+    {
+        "quota_exceeded" => DispatchPauseKind.QuotaExceeded,
+        "credentials_rejected" => DispatchPauseKind.CredentialsRejected,
+        _ => DispatchPauseKind.RateLimited,
+    };
+}

@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SpotifyUserStore>();
         services.AddSingleton<ListeningDataWriter>();
         services.AddSingleton<SyncQueueStore>();
+        services.AddSingleton<DispatchPauseStore>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<TokenProtector>();
         services.AddSingleton<SyncMetrics>();

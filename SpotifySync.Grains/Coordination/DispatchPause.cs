@@ -1,5 +1,6 @@
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.Grains.Coordination;
 
@@ -18,6 +19,20 @@ public sealed class DispatchPause
     public string? Reason { get; private set; }
 
     public bool IsPaused(DateTimeOffset now) => Until > now;
+
+    /// <summary>What must outlive this activation; null when not paused.</summary>
+    public StoredPause? ToStored() =>
+        Until is { } until && Kind is { } kind ? new StoredPause(until, kind, Reason ?? "", _throttlesInARow) : null;
+
+    /// <summary>A pause left by an earlier activation (still running, or just its 429 count).</summary>
+    public void Restore(StoredPause stored, DateTimeOffset now)
+    {
+        _throttlesInARow = stored.ThrottlesInARow;
+        if (stored.Until > now)
+        {
+            Extend(stored.Until, stored.Kind, stored.Reason);
+        }
+    }
 
     /// <summary>A 429 reported by a user's sync. Returns the pause it caused, and whether it starts a new quota episode (log it as an error).</summary>
     public (TimeSpan Wait, DispatchPauseKind Kind, bool NewQuotaEpisode) Throttled(

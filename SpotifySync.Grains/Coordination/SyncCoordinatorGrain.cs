@@ -19,6 +19,7 @@ namespace SpotifySync.Grains.Coordination;
 /// </summary>
 public sealed partial class SyncCoordinatorGrain(
     SyncQueueStore queueStore,
+    DispatchPauseStore pauseStore,
     SpotifyUserStore users,
     IOptionsMonitor<SyncOptions> options,
     TimeProvider time,
@@ -50,6 +51,10 @@ public sealed partial class SyncCoordinatorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
+        if (await pauseStore.LoadAsync(cancellationToken) is { } stored)
+        {
+            _pause.Restore(stored, time.GetUtcNow());
+        }
         _tick = TickFor(options.CurrentValue.SpacingBetweenUsers);
         _timer = this.RegisterGrainTimer(DispatchNextAsync, new GrainTimerCreationOptions
         {
@@ -137,13 +142,33 @@ public sealed partial class SyncCoordinatorGrain(
                 {
                     LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
                 }
-                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
+                return PersistPauseAndRequeueAsync(outcome.UserId, trigger, syncId, now);
             case SyncOutcomeKind.AppCredentialsRejected:
                 LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
-                return PersistAsync([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
+                return PersistPauseAndRequeueAsync(outcome.UserId, trigger, syncId, now);
             default:
                 _batch?.Add(outcome);
                 return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The user Spotify refused goes back in front; the pause is stored so that a failover keeps it.</summary>
+    private async Task PersistPauseAndRequeueAsync(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
+    {
+        await PersistAsync([_queue.PutInFront(userId, trigger, syncId, now)]);
+        if (_pause.ToStored() is not { } pause)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
+            await pauseStore.SaveAsync(pause, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // The pause holds in memory; only a failover during the outage would lose it.
+            LogPauseWriteFailed(e);
         }
     }
 
@@ -356,6 +381,9 @@ public sealed partial class SyncCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Count} queue entries to sync_queue; the in-memory queue goes on")]
     private partial void LogQueueWriteFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the dispatch pause in coordinator_pause; it holds in memory")]
+    private partial void LogPauseWriteFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list users whose refresh token expires soon")]
     private partial void LogExpiringQueryFailed(Exception e);

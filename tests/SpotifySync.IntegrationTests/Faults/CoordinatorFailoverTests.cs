@@ -1,0 +1,75 @@
+using Orleans.Runtime;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Testing;
+
+namespace SpotifySync.IntegrationTests.Faults;
+
+/// <summary>What the coordinator knows must outlive its activation: the pause, and users whose dispatch was under way.</summary>
+[Collection(FaultsClusterCollection.Name)]
+public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposable
+{
+    public void Dispose() => cluster.Spotify.Faults.Reset();
+
+    [Fact]
+    public async Task A_claim_for_a_dispatch_the_coordinator_never_made_leaves_the_user_queued_and_it_syncs()
+    {
+        const string userId = "orphan-dispatch";
+        await cluster.ConnectSyncedUserAsync(userId);
+
+        // As when the coordinator's silo died after dispatching: the new activation has no record of the dispatch.
+        var syncId = Guid.NewGuid();
+        Assert.False(await cluster.Coordinator.ClaimStartAsync(userId, dispatchId: long.MaxValue, SyncTrigger.Manual, syncId));
+
+        var status = await cluster.WaitForSyncAsync(userId, new QueueTicket(1, false, DateTimeOffset.UtcNow, syncId), TimeSpan.FromSeconds(30));
+        Assert.Equal("succeeded", status.LastSyncOutcome);
+    }
+
+    [Fact]
+    public async Task A_429_pause_survives_the_loss_of_the_coordinators_silo()
+    {
+        const string userId = "pause-failover";
+        await cluster.ConnectSyncedUserAsync(userId);
+
+        // One 429 asking for 45 s (longer than the test interval: a spent quota); Spotify itself would answer again
+        // after 1 s, so only the pause can hold the user back.
+        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(1), retryAfterSeconds: 45);
+        var throttledAt = DateTimeOffset.UtcNow;
+        await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+        await cluster.WaitForOutcomeAfterAsync(userId, throttledAt, "throttled", TimeSpan.FromSeconds(30));
+        var paused = await cluster.Coordinator.GetStatusAsync();
+        Assert.NotNull(paused.PausedUntil);
+        Assert.Equal(DispatchPauseKind.QuotaExceeded, paused.PauseKind);
+
+        var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Coordinator);
+        var silo = cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(host));
+        await cluster.Cluster.KillSiloAsync(silo);
+        try
+        {
+            // The next call activates the coordinator on the surviving silo, once membership has declared the other dead.
+            var management = cluster.Client.GetGrain<IManagementGrain>(0);
+            var (restored, _) = await Poll.UntilAsync<(CoordinatorStatus? Status, SiloAddress? Host)>(async () =>
+            {
+                try
+                {
+                    var status = await cluster.Coordinator.GetStatusAsync();
+                    return (status, await management.GetActivationAddress(cluster.Coordinator));
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    return (null, null);
+                }
+            }, r => r.Status is not null && r.Host is not null && !r.Host.Equals(host),
+                TimeSpan.FromSeconds(90), "the coordinator on the surviving silo");
+
+            Assert.Equal(paused.PauseKind, restored!.PauseKind);
+            Assert.Equal(paused.PauseReason, restored.PauseReason);
+            Assert.Equal(paused.PausedUntil!.Value, restored.PausedUntil!.Value, TimeSpan.FromMilliseconds(1));
+            Assert.DoesNotContain(cluster.Spotify.Requests, r => r.UserId == userId && r.StatusCode == 200
+                && r.ReceivedAt > throttledAt + TimeSpan.FromSeconds(1) && r.ReceivedAt < paused.PausedUntil.Value);
+        }
+        finally
+        {
+            await cluster.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+}
