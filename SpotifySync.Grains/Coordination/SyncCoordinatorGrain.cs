@@ -38,6 +38,7 @@ public sealed partial class SyncCoordinatorGrain(
     private static readonly TimeSpan BestEffortStoreTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SyncQueue _queue = new();
+    private SyncQueueWriteBehind _queueWrites = null!;
     /// <summary>At most this many dispatches per timer tick, so that one turn stays short whatever the queue holds.</summary>
     private const int MaxDispatchesPerTick = 512;
 
@@ -50,6 +51,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _queueWrites = new SyncQueueWriteBehind(queueStore, BestEffortStoreTimeout, logger);
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
         if (await pauseStore.LoadAsync(cancellationToken) is { } stored)
         {
@@ -68,15 +70,18 @@ public sealed partial class SyncCoordinatorGrain(
         }
     }
 
-    public async Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _queueWrites.FlushNowAsync();
+
+    public Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger)
     {
         var now = time.GetUtcNow();
         var (position, alreadyQueued, changed) = _queue.Enqueue(userId, trigger, now);
         if (changed is not null)
         {
-            await PersistAsync([changed]);
+            _queueWrites.Upsert([changed]);
         }
-        return new QueueTicket(position, alreadyQueued, EstimatedStart(position, now), _queue.Find(userId)!.SyncId);
+        return Task.FromResult(new QueueTicket(position, alreadyQueued, EstimatedStart(position, now), _queue.Find(userId)!.SyncId));
     }
 
     public async Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger)
@@ -93,11 +98,11 @@ public sealed partial class SyncCoordinatorGrain(
                 changed.Add(entry);
             }
         }
-        await PersistAsync(changed);
+        _queueWrites.Upsert(changed);
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
-    public async Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId)
+    public Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId)
     {
         var now = time.GetUtcNow();
         var (result, dispatch) = _gate.Claim(userId, dispatchId, now, Spacing);
@@ -105,15 +110,15 @@ public sealed partial class SyncCoordinatorGrain(
         {
             case ClaimResult.Granted:
                 metrics.Dispatched(dispatch!.Trigger.Priority());
-                return true;
+                return Task.FromResult(true);
             case ClaimResult.Unknown when _queue.Find(userId) is null:
                 // Dispatched by an activation that is gone (its silo died after the entry left sync_queue): the
                 // user must not vanish from the queue because its dispatch outlived the dispatcher.
                 LogRequeuedUnknownDispatch(userId);
-                await PersistAsync([_queue.PutInFront(userId, trigger, syncId, now)]);
-                return false;
+                _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
+                return Task.FromResult(false);
             default:
-                return false;
+                return Task.FromResult(false);
         }
     }
 
@@ -153,13 +158,19 @@ public sealed partial class SyncCoordinatorGrain(
     }
 
     /// <summary>The user Spotify refused goes back in front; the pause is stored so that a failover keeps it.</summary>
-    private async Task PersistPauseAndRequeueAsync(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
+    private Task PersistPauseAndRequeueAsync(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
     {
-        await PersistAsync([_queue.PutInFront(userId, trigger, syncId, now)]);
-        if (_pause.ToStored() is not { } pause)
+        _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
+        if (_pause.ToStored() is { } pause)
         {
-            return;
+            // Off this turn, like the queue's writes: the pause holds in memory whatever PostgreSQL does.
+            _ = Task.Run(() => SavePauseAsync(pause));
         }
+        return Task.CompletedTask;
+    }
+
+    private async Task SavePauseAsync(StoredPause pause)
+    {
         try
         {
             using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
@@ -167,26 +178,8 @@ public sealed partial class SyncCoordinatorGrain(
         }
         catch (Exception e)
         {
-            // The pause holds in memory; only a failover during the outage would lose it.
+            // Only a failover during the outage would lose it.
             LogPauseWriteFailed(e);
-        }
-    }
-
-    /// <summary>
-    /// Writes queue entries through to PostgreSQL. If that fails (PostgreSQL down) the in-memory queue still
-    /// serves; only a loss of this activation during the outage would forget those entries, and the users'
-    /// reminders queue them again.
-    /// </summary>
-    private async Task PersistAsync(IReadOnlyCollection<SyncQueueEntry> entries)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
-            await queueStore.UpsertAsync(entries, timeout.Token);
-        }
-        catch (Exception e)
-        {
-            LogQueueWriteFailed(e, entries.Count);
         }
     }
 
@@ -240,6 +233,18 @@ public sealed partial class SyncCoordinatorGrain(
 
     private async Task DispatchNextAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await DispatchAsync();
+        }
+        finally
+        {
+            _queueWrites.StartFlush();
+        }
+    }
+
+    private async Task DispatchAsync()
+    {
         var now = time.GetUtcNow();
         AdoptSpacing(Spacing);
         ForgetLostSyncs(now);
@@ -261,7 +266,7 @@ public sealed partial class SyncCoordinatorGrain(
             {
                 LogClaimTimedOut(dispatch.UserId);
             }
-            await PersistAsync([.. unclaimed.Select(d => _queue.PutInFront(d.UserId, d.Trigger, d.SyncId, now))]);
+            _queueWrites.Upsert([.. unclaimed.Select(d => _queue.PutInFront(d.UserId, d.Trigger, d.SyncId, now))]);
         }
         if (_queue.Count == 0)
         {
@@ -295,21 +300,7 @@ public sealed partial class SyncCoordinatorGrain(
             await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, dispatch.DispatchId, entry.SyncId);
             dispatched.Add(entry.UserId);
         }
-        if (dispatched.Count == 0)
-        {
-            return;
-        }
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(BestEffortStoreTimeout);
-            await queueStore.DeleteAsync(dispatched, timeout.Token);
-        }
-        catch (Exception e)
-        {
-            // Stale rows only mean extra (harmless) syncs if this activation is lost.
-            LogQueueDeleteFailed(e, dispatched.Count);
-        }
+        _queueWrites.Delete(dispatched);
     }
 
     private void CompleteBatchIfDone(DateTimeOffset now)
@@ -379,8 +370,6 @@ public sealed partial class SyncCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Spotify rejected the app credentials (invalid_client): all dispatch paused for {Seconds}s; check Spotify:ClientId and Spotify:ClientSecret")]
     private partial void LogCredentialsRejected(double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Count} queue entries to sync_queue; the in-memory queue goes on")]
-    private partial void LogQueueWriteFailed(Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the dispatch pause in coordinator_pause; it holds in memory")]
     private partial void LogPauseWriteFailed(Exception e);
@@ -400,8 +389,6 @@ public sealed partial class SyncCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: did not claim its dispatched sync in time; queued again at the front")]
     private partial void LogClaimTimedOut(string userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Count} dispatched entries from sync_queue")]
-    private partial void LogQueueDeleteFailed(Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
     private partial void LogRequeuedUnknownDispatch(string userId);

@@ -27,33 +27,37 @@ public sealed class SyncQueueStore(NpgsqlDataSource dataSource)
         return entries;
     }
 
-    public async Task UpsertAsync(IReadOnlyCollection<SyncQueueEntry> entries, CancellationToken cancellationToken)
+    /// <summary>Upserts and deletes in one round trip (one batch, one implicit transaction).</summary>
+    public async Task ApplyAsync(IReadOnlyCollection<SyncQueueEntry> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken)
     {
-        if (entries.Count == 0)
+        if (upserts.Count == 0 && deletes.Count == 0)
         {
             return;
         }
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO sync_queue (user_id, priority, trigger, sort_key, enqueued_at, sync_id)
-            SELECT * FROM unnest(@user_ids, @priorities, @triggers, @sort_keys, @enqueued_ats, @sync_ids)
-            ON CONFLICT (user_id) DO UPDATE SET
-                priority = EXCLUDED.priority, trigger = EXCLUDED.trigger, sort_key = EXCLUDED.sort_key, sync_id = EXCLUDED.sync_id
-            """);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.UserId).ToArray() });
-        p.Add(new NpgsqlParameter("priorities", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = entries.Select(e => (short)e.Priority).ToArray() });
-        p.Add(new NpgsqlParameter("triggers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.Trigger.ToString()).ToArray() });
-        p.Add(new NpgsqlParameter("sort_keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = entries.Select(e => e.SortKey).ToArray() });
-        p.Add(new NpgsqlParameter("enqueued_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = entries.Select(e => e.EnqueuedAt.ToUniversalTime()).ToArray() });
-        p.Add(new NpgsqlParameter("sync_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => e.SyncId).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Removes dispatched users in one round trip.</summary>
-    public async Task DeleteAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM sync_queue WHERE user_id = ANY(@user_ids)");
-        command.Parameters.Add(new NpgsqlParameter("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = userIds.ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        if (upserts.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand("""
+                INSERT INTO sync_queue (user_id, priority, trigger, sort_key, enqueued_at, sync_id)
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    priority = EXCLUDED.priority, trigger = EXCLUDED.trigger, sort_key = EXCLUDED.sort_key, sync_id = EXCLUDED.sync_id
+                """);
+            var p = upsert.Parameters;
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = upserts.Select(e => e.UserId).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint, Value = upserts.Select(e => (short)e.Priority).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = upserts.Select(e => e.Trigger.ToString()).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = upserts.Select(e => e.SortKey).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = upserts.Select(e => e.EnqueuedAt.ToUniversalTime()).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = upserts.Select(e => e.SyncId).ToArray() });
+            batch.BatchCommands.Add(upsert);
+        }
+        if (deletes.Count > 0)
+        {
+            var delete = new NpgsqlBatchCommand("DELETE FROM sync_queue WHERE user_id = ANY($1)");
+            delete.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = deletes.ToArray() });
+            batch.BatchCommands.Add(delete);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }

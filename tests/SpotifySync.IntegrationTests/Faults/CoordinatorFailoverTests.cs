@@ -25,10 +25,11 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
     }
 
     [Fact]
-    public async Task A_429_pause_survives_the_loss_of_the_coordinators_silo()
+    public async Task A_429_pause_and_the_queue_survive_the_loss_of_the_coordinators_silo()
     {
         const string userId = "pause-failover";
-        await cluster.ConnectSyncedUserAsync(userId);
+        string[] waiting = ["queued-failover-1", "queued-failover-2", "queued-failover-3"];
+        await cluster.ConnectSyncedUsersAsync([userId, .. waiting]);
 
         // One 429 asking for 45 s (longer than the test interval: a spent quota); Spotify itself would answer again
         // after 1 s, so only the pause can hold the user back.
@@ -39,6 +40,12 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
         var paused = await cluster.Coordinator.GetStatusAsync();
         Assert.NotNull(paused.PausedUntil);
         Assert.Equal(DispatchPauseKind.QuotaExceeded, paused.PauseKind);
+        // Queued while paused: they wait in memory, and in sync_queue within a dispatch tick.
+        foreach (var waitingUser in waiting)
+        {
+            await cluster.User(waitingUser).RequestSyncAsync(SyncTrigger.Manual);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Coordinator);
         var silo = cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(host));
@@ -62,6 +69,11 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
                 TimeSpan.FromSeconds(90), "the coordinator on the surviving silo");
 
             Assert.Equal(paused.PauseKind, restored!.PauseKind);
+            foreach (var waitingUser in waiting)
+            {
+                Assert.NotNull(await cluster.Coordinator.GetPositionAsync(waitingUser));
+            }
+            Assert.NotNull(await cluster.Coordinator.GetPositionAsync(userId));
             Assert.Equal(paused.PauseReason, restored.PauseReason);
             Assert.Equal(paused.PausedUntil!.Value, restored.PausedUntil!.Value, TimeSpan.FromMilliseconds(1));
             Assert.DoesNotContain(cluster.Spotify.Requests, r => r.UserId == userId && r.StatusCode == 200

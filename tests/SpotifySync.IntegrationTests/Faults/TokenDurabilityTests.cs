@@ -95,14 +95,15 @@ public sealed class TokenDurabilityTests(FaultsCluster cluster) : IDisposable
     {
         const string userId = "revoked-pg-down";
         await cluster.ConnectSyncedUserAsync(userId);
-        cluster.Spotify.RevokeRefreshToken(userId);
-        cluster.Spotify.ExpireAccessTokens(userId);
 
         await cluster.Postgres.StopAsync();
         DateTimeOffset revokedAt, markedAt;
         try
         {
+            // Revoked only now: the user's 10-second schedule could otherwise meet the refusal before PostgreSQL stops.
             revokedAt = DateTimeOffset.UtcNow;
+            cluster.Spotify.RevokeRefreshToken(userId);
+            cluster.Spotify.ExpireAccessTokens(userId);
             await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
             var status = await cluster.WaitForOutcomeAfterAsync(userId, revokedAt, "needs_reconnect", Patience);
             Assert.Equal(UserConnectionState.NeedsReconnect, status.State);
@@ -131,8 +132,8 @@ public sealed class TokenDurabilityTests(FaultsCluster cluster) : IDisposable
         await cluster.Postgres.StopAsync();
         try
         {
-            cluster.Spotify.ExpireAccessTokens(userId);
             var downAt = DateTimeOffset.UtcNow;
+            cluster.Spotify.ExpireAccessTokens(userId);
             await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
             var status = await cluster.WaitForOutcomeAfterAsync(userId, downAt, "failed", Patience);
             Assert.Contains("PostgreSQL", status.LastError);
