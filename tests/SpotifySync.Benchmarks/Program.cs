@@ -11,7 +11,13 @@
 // Quick figures (fewer iterations, wider error bars):
 //   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- --filter '*' --job short
 // One class only: --filter '*SyncQueue*'. Reports land in tests/SpotifySync.Benchmarks/BenchmarkDotNet.Artifacts.
+//
+// Whole-system throughput (issue 13), a plain console run, not BenchmarkDotNet: 2 silo processes, PostgreSQL and the
+// emulator on this machine; prints one table and writes it to docs/benchmarks.md (see Throughput/):
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- throughput --quick      # 1,000 users, ~4 min
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- throughput [--users N]  # 10,000 users by default
 using BenchmarkDotNet.Running;
+using SpotifySync.Benchmarks.Throughput;
 
 namespace SpotifySync.Benchmarks;
 
@@ -19,6 +25,13 @@ namespace SpotifySync.Benchmarks;
 // global Program of its own, and the two would clash.
 public static class Program
 {
-    public static void Main(string[] args) =>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == ThroughputCommand.Name)
+        {
+            return await ThroughputCommand.RunAsync(args[1..]);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
+        return 0;
+    }
 }

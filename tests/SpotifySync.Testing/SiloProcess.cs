@@ -20,6 +20,22 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri HttpUrl { get; }
 
+    /// <summary>The operating-system process id of the silo (the <c>dotnet</c> host runs the silo in-process).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// CPU time the silo has used so far, user and kernel (on Linux: utime + stime of <c>/proc/&lt;pid&gt;/stat</c>);
+    /// the difference of two readings is what a stretch of work cost the silo.
+    /// </summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string Log => File.Exists(_logPath) ? string.Join('\n', File.ReadLines(_logPath).TakeLast(40)) : "";
 
     public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> configuration, string logDirectory)

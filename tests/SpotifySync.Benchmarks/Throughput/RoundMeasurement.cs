@@ -1,0 +1,19 @@
+namespace SpotifySync.Benchmarks.Throughput;
+
+/// <summary>One measured round of real user syncs (scenario 1): from the request that queued them to the last commit.</summary>
+internal sealed record RoundMeasurement(
+    int Users,
+    int Succeeded,
+    TimeSpan Elapsed,
+    long PlaysInserted,
+    CpuUsage Cpu,
+    TimeSpan P50,
+    TimeSpan P99,
+    double MeanInFlight)
+{
+    public double UsersPerSecond => Users / Elapsed.TotalSeconds;
+
+    public double PlaysPerSecond => PlaysInserted / Elapsed.TotalSeconds;
+
+    public double SiloCpuMsPerUser => Cpu.Silos.TotalMilliseconds / Users;
+}

@@ -1,0 +1,73 @@
+namespace SpotifySync.Benchmarks.Throughput;
+
+/// <summary>
+/// The whole run: one PostgreSQL, one emulator, and every scenario in order. Scenarios 1 and 2 share a cluster
+/// without a call budget; scenario 3 restarts the silos with one; the peer loop of scenario 4 runs once no silo
+/// is left to compete with it for the CPU.
+/// </summary>
+internal sealed class ThroughputBenchmark(ThroughputSettings settings, ProgressLog progress)
+{
+    /// <summary>How long the idle silos' own CPU use (timers, membership, late JIT) is measured, after the sync-all rounds.</summary>
+    private static readonly TimeSpan IdleStretch = TimeSpan.FromSeconds(5);
+
+    public async Task<ThroughputRun> RunAsync(CancellationToken ct)
+    {
+        progress.Say("starting PostgreSQL and the Spotify emulator");
+        await using var infrastructure = await BenchmarkInfrastructure.StartAsync(ct);
+        var machine = MachineDescription.Current(await PostgresVersionAsync(infrastructure, ct));
+
+        RoundMeasurement connectRound, syncAllWarmUp, syncAll;
+        CpuUsage idleSilos;
+        CoordinatorMeasurement coordinator;
+        progress.Say("starting 2 silos without a call budget");
+        await using (var cluster = await SiloCluster.StartAsync(infrastructure, "throughput", callsPer30Seconds: 0, ct))
+        {
+            try
+            {
+                var endToEnd = new EndToEndScenario(infrastructure, cluster, settings);
+                progress.Say($"1: connecting {settings.Users:N0} users ({settings.ConnectConcurrency} at a time), waiting for their first syncs");
+                connectRound = await endToEnd.ConnectRoundAsync(ct);
+                progress.Say($"1: first syncs {connectRound.UsersPerSecond:N0} users/s; a first sync-all of every user warms the silos up");
+                syncAllWarmUp = await endToEnd.SyncAllRoundAsync(ct);
+                progress.Say($"1: first sync-all {syncAllWarmUp.UsersPerSecond:N0} users/s, {syncAllWarmUp.SiloCpuMsPerUser:0.00} ms silo CPU/user; the measured sync-all");
+                syncAll = await endToEnd.SyncAllRoundAsync(ct);
+                progress.Say($"1: sync-all {syncAll.UsersPerSecond:N0} users/s, {syncAll.SiloCpuMsPerUser:0.00} ms silo CPU/user; the silos idle for {IdleStretch.TotalSeconds:0} s");
+                idleSilos = await MeasureIdleAsync(cluster, ct);
+                progress.Say($"2: the coordinator alone, {settings.CoordinatorUsers:N0} never-connected ids");
+                coordinator = await new CoordinatorScenario(cluster, settings.CoordinatorUsers).RunAsync(ct);
+                progress.Say($"2: {coordinator.UsersPerSecond:N0} users/s");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"silo logs:\n{cluster.Logs}");
+                throw;
+            }
+        }
+
+        progress.Say("3: the call budget");
+        var budget = await new BudgetScenario(infrastructure, settings).RunAsync(progress, ct);
+        progress.Say($"3: {budget.ShareUsed:P1} of the budget used, {budget.Answers429} 429s");
+
+        var peers = new PeerLoopScenario(infrastructure);
+        progress.Say($"4: the peer loop with its {PeerLoopScenario.PeerSleep.TotalSeconds:0} s sleep, {settings.PeerUsersWithSleep} users");
+        var peerWithSleep = await peers.RunAsync(settings.PeerUsersWithSleep, PeerLoopScenario.PeerSleep, ct);
+        progress.Say($"4: the peer loop without the sleep, {settings.PeerUsersWithoutSleep} users");
+        var peerWithoutSleep = await peers.RunAsync(settings.PeerUsersWithoutSleep, TimeSpan.Zero, ct);
+
+        progress.Say("done; stopping everything");
+        return new ThroughputRun(settings, machine, connectRound, syncAllWarmUp, syncAll, idleSilos, coordinator, budget, peerWithSleep, peerWithoutSleep);
+    }
+
+    private static async Task<CpuUsage> MeasureIdleAsync(SiloCluster cluster, CancellationToken ct)
+    {
+        var cpu = CpuMeter.Start(cluster);
+        await Task.Delay(IdleStretch, ct);
+        return cpu.Stop();
+    }
+
+    private static async Task<string> PostgresVersionAsync(BenchmarkInfrastructure infrastructure, CancellationToken ct)
+    {
+        await using var command = infrastructure.DataSource.CreateCommand("SHOW server_version");
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+}
