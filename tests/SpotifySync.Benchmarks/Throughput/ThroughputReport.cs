@@ -72,7 +72,7 @@ internal sealed class ThroughputReport(ThroughputRun run)
     private void CoordinatorRows(StringBuilder text)
     {
         var k = run.Coordinator;
-        Row(text, "2", $"coordinator alone: {k.Users:N0} never-connected ids, one `EnqueueAsync` each (one sync_queue upsert each), " +
+        Row(text, "2", $"coordinator alone: {k.Users:N0} never-connected ids, one `EnqueueAsync` each (its sync_queue write batched behind), " +
             "dispatched until drained; each includes a grain activation and one spotify_users lookup (no row: \"skipped\", no Spotify call)",
             $"{k.UsersPerSecond:N0} users/s ({k.DrainElapsed.TotalSeconds:0.00} s; the enqueue calls alone: {k.EnqueuedPerSecond:N0}/s)",
             Target($"≥ {CoordinatorUsersPerSecond:N0} users/s", k.UsersPerSecond >= CoordinatorUsersPerSecond));
@@ -120,12 +120,12 @@ internal sealed class ThroughputReport(ThroughputRun run)
             yield return MachineSaturated(k.Cpu) is { } busy
                 ? $"Coordinator alone: the machine's CPU is saturated ({busy:0.00} of {cores} cores busy: {CoresBusy(k.Cpu)}), " +
                   $"{k.Cpu.Silos.TotalMilliseconds / k.Users:0.00} ms silo CPU per user; {k.MeanInFlight:0} of {MaxConcurrentSyncs} in flight on average. " +
-                  $"Per user: an EnqueueAsync turn with a sync_queue upsert, a one-way call, a grain activation with a spotify_users lookup, " +
+                  $"Per user: an EnqueueAsync turn (its sync_queue write batched behind), a one-way call, a grain activation with a spotify_users lookup, " +
                   $"a claim and a report (three coordinator turns)."
                 : k.EnqueueBound
                 ? $"Coordinator alone: the queue drained right behind the last enqueue, so the {k.Users:N0} `EnqueueAsync` calls set the pace " +
-                  $"({k.EnqueuedPerSecond:N0}/s): each is a turn of the single, non-reentrant coordinator activation with a sync_queue upsert " +
-                  $"awaited inside it; cores busy: {CoresBusy(k.Cpu)}."
+                  $"({k.EnqueuedPerSecond:N0}/s): each is a turn of the single, non-reentrant coordinator activation " +
+                  $"(its sync_queue write batched behind, off the turn); cores busy: {CoresBusy(k.Cpu)}."
                 : $"Coordinator alone: dispatch, not enqueue, set the pace (enqueue {k.EnqueuedPerSecond:N0}/s, drain {k.UsersPerSecond:N0}/s) " +
                   $"with {k.MeanInFlight:0} of {MaxConcurrentSyncs} in flight on average: every user is a one-way call, a grain activation " +
                   $"with a spotify_users lookup, a claim and a report, each a coordinator turn; cores busy: {CoresBusy(k.Cpu)}.";
