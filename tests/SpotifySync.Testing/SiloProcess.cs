@@ -51,10 +51,30 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         var logPath = Path.Combine(logDirectory, name + ".log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
+        var closed = false;
+        // Output lines can still arrive after Exited (the readers drain their buffers): once the log is closed they
+        // are dropped, or a write to the disposed writer would crash the test host from a thread-pool callback.
+        void Write(string? line)
+        {
+            lock (log)
+            {
+                if (line is not null && !closed)
+                {
+                    log.WriteLine(line);
+                }
+            }
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Exited += (_, _) =>
+        {
+            lock (log)
+            {
+                closed = true;
+                log.Dispose();
+            }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
