@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Testing;
 
@@ -57,23 +56,7 @@ internal sealed class SiloCluster : IAsyncDisposable
 
     private async Task ConnectClientAsync(string clusterId, string connectionString, CancellationToken ct)
     {
-        // No defaults: no appsettings lookup in the working directory and no console logging in the middle of the output.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = clusterId;
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-        });
-        _client = builder.Build();
-        await _client.StartAsync(ct);
+        _client = await AdoNetClusterClient.StartAsync(clusterId, connectionString, ct);
         Grains = _client.Services.GetRequiredService<IGrainFactory>();
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Configuration;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Storage;
 using SpotifySync.Testing;
@@ -158,22 +157,7 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
 
     private async Task<IGrainFactory> ConnectClientAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = _clusterId;
-                o.ServiceId = _clusterId;
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = _connectionString;
-            });
-        });
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await AdoNetClusterClient.StartAsync(_clusterId, _connectionString);
         return _client.Services.GetRequiredService<IGrainFactory>();
     }
 
