@@ -98,8 +98,9 @@ public sealed class CallBudgetTests(BudgetCluster cluster, ITestOutputHelper out
         output.WriteLine($"Spotify allows {real}, budget {BudgetCluster.Budget}: second minute {admitted} admitted of {2 * real} allowed, {refused} refused; {allRefused} refused in all");
         Assert.True(refused <= 5, $"{refused} 429s after the first minute");
         Assert.True(admitted >= 0.8 * 2 * real, $"{admitted} calls admitted in 60 s where Spotify allowed {2 * real}");
-        var budget = (await cluster.Coordinator.GetStatusAsync()).CallBudget!;
-        Assert.True(budget.Effective < BudgetCluster.Budget, $"effective budget {budget.Effective}");
+        // Spotify did refuse the budget as configured: the calm second minute is the adaptation's doing. (The effective
+        // budget itself may be back at the configured value at any one moment: it recovers fully between 429s.)
+        Assert.True(allRefused >= 1, "Spotify never refused a call: the test did not exceed the real limit");
     }
 
     [Fact]

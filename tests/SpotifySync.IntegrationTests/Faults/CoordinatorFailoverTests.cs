@@ -32,9 +32,9 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
         string[] waiting = ["queued-failover-1", "queued-failover-2", "queued-failover-3"];
         await cluster.ConnectSyncedUsersAsync([userId, .. waiting]);
 
-        // One 429 asking for 20 s (longer than the test interval: a spent quota); Spotify itself would answer again
-        // after 1 s, so only the pause can hold the user back.
-        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(1), retryAfterSeconds: 20);
+        // One 429 asking for 60 s (longer than the test interval: a spent quota, and longer than a failover takes);
+        // Spotify itself would answer again after 1 s, so only the pause can hold the user back.
+        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(1), retryAfterSeconds: 60);
         var throttledAt = DateTimeOffset.UtcNow;
         await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
         await cluster.WaitForOutcomeAfterAsync(userId, throttledAt, "throttled", TimeSpan.FromSeconds(30));
@@ -80,6 +80,9 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
             Assert.Equal(paused.PausedUntil!.Value, restored.PausedUntil!.Value, TimeSpan.FromMilliseconds(1));
             Assert.DoesNotContain(cluster.Spotify.Requests, r => r.UserId == userId && r.StatusCode == 200
                 && r.ReceivedAt > throttledAt + TimeSpan.FromSeconds(1) && r.ReceivedAt < paused.PausedUntil.Value);
+
+            // The restored pause ends by itself and the throttled user syncs (and the tests after this one find no pause).
+            await cluster.WaitForOutcomeAfterAsync(userId, paused.PausedUntil!.Value, "succeeded", TimeSpan.FromSeconds(90));
         }
         finally
         {
