@@ -26,4 +26,10 @@ public sealed record CoordinatorStatus
 
     /// <summary>The cluster-wide Spotify call budget: configured, in force, and used in the last 30 s.</summary>
     [Id(14)] public CallBudgetStatus? CallBudget { get; init; }
+
+    /// <summary>
+    /// Until when this coordinator activation holds the dispatch lease (renewed every quarter of
+    /// <c>Sync:CoordinatorLease</c>); null while it does not hold it and so does not dispatch.
+    /// </summary>
+    [Id(15)] public DateTimeOffset? DispatchLeaseUntil { get; init; }
 }

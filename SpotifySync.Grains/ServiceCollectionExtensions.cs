@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ListeningDataWriter>();
         services.AddSingleton<SyncQueueStore>();
         services.AddSingleton<DispatchPauseStore>();
+        services.AddSingleton<CoordinatorLeaseStore>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<TokenProtector>();
         services.AddSingleton<SyncMetrics>();

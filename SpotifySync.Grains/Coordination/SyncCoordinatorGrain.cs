@@ -20,6 +20,7 @@ namespace SpotifySync.Grains.Coordination;
 public sealed partial class SyncCoordinatorGrain(
     SyncQueueStore queueStore,
     DispatchPauseStore pauseStore,
+    CoordinatorLeaseStore leaseStore,
     SpotifyUserStore users,
     IOptionsMonitor<SyncOptions> options,
     TimeProvider time,
@@ -44,6 +45,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     private readonly DispatchGate _gate = new();
     private readonly DispatchPause _pause = new();
+    private DispatchLeaseKeeper _lease = null!;
     private SyncBatchTally? _batch;
     private SyncBatchSummary? _lastBatch;
     private IGrainTimer? _timer;
@@ -52,6 +54,9 @@ public sealed partial class SyncCoordinatorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queueWrites = new SyncQueueWriteBehind(queueStore, BestEffortStoreTimeout, logger);
+        _lease = new DispatchLeaseKeeper(
+            leaseStore, $"{RuntimeIdentity}/{Guid.NewGuid():N}", options.CurrentValue.CoordinatorLease, time, logger);
+        await _lease.TakeAsync(cancellationToken);
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
         if (await pauseStore.LoadAsync(cancellationToken) is { } stored)
         {
@@ -70,8 +75,11 @@ public sealed partial class SyncCoordinatorGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _queueWrites.FlushNowAsync();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _queueWrites.FlushNowAsync();
+        await _lease.ReleaseAsync(BestEffortStoreTimeout);
+    }
 
     public Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger)
     {
@@ -200,6 +208,7 @@ public sealed partial class SyncCoordinatorGrain(
             PauseReason = paused ? _pause.Reason : null,
             PauseKind = paused ? _pause.Kind : null,
             CallBudget = budget,
+            DispatchLeaseUntil = _lease.MayDispatch(now) ? _lease.ValidUntil : null,
             SpacingBetweenUsers = spacing,
             UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
             BatchStartedAt = _batch?.StartedAt,
@@ -249,7 +258,8 @@ public sealed partial class SyncCoordinatorGrain(
         AdoptSpacing(Spacing);
         ForgetLostSyncs(now);
 
-        if (_pause.IsPaused(now))
+        // Asked on every tick, paused or not, so that the lease stays renewed.
+        if (!_lease.MayDispatch(now) || _pause.IsPaused(now))
         {
             return;
         }

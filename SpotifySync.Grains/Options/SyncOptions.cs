@@ -67,4 +67,12 @@ public sealed class SyncOptions
     /// <summary>A started sync that never reports back is forgotten after this long (its silo died).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan InFlightTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Length of the coordinator's dispatch lease in PostgreSQL (renewed every quarter of it). Only its holder
+    /// dispatches, so two coordinator activations during a membership change never both pace Spotify's calls; a new
+    /// activation after a silo's crash waits at most this long for the dead one's lease to expire.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan CoordinatorLease { get; set; } = TimeSpan.FromSeconds(10);
 }

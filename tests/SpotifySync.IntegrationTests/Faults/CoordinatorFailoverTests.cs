@@ -89,4 +89,29 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
             await cluster.Cluster.StartAdditionalSiloAsync();
         }
     }
+
+    [Fact]
+    public async Task A_coordinator_whose_lease_another_activation_holds_dispatches_nobody_until_that_lease_ends()
+    {
+        const string userId = "lease-held-elsewhere";
+        await cluster.ConnectSyncedUserAsync(userId);
+
+        // As if an activation on a silo cut off from this one had taken the lease (PostgreSQL gives it to another
+        // holder only once ours has expired; here it is simply written).
+        DateTimeOffset foreignUntil;
+        await using (var take = cluster.DataSource.CreateCommand(
+            "UPDATE coordinator_lease SET holder = 'another activation', expires_at = clock_timestamp() + interval '6 seconds' RETURNING expires_at"))
+        {
+            foreignUntil = new DateTimeOffset((DateTime)(await take.ExecuteScalarAsync())!);
+        }
+        await Poll.UntilAsync(() => cluster.Coordinator.GetStatusAsync(), s => s.DispatchLeaseUntil is null,
+            TimeSpan.FromSeconds(10), "the coordinator to find the lease held elsewhere");
+
+        var ticket = await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+        var synced = await cluster.WaitForSyncAsync(userId, ticket!, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("succeeded", synced.LastSyncOutcome);
+        Assert.True(synced.LastSyncStartedAt >= foreignUntil, $"started {synced.LastSyncStartedAt:O}, the other lease ran until {foreignUntil:O}");
+        Assert.NotNull((await cluster.Coordinator.GetStatusAsync()).DispatchLeaseUntil);
+    }
 }
