@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SpotifySync.Grains.Interfaces;
 
 /// <summary>
@@ -21,6 +23,11 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     /// </summary>
     Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId);
 
+    /// <summary>
+    /// A user grain's sync ended. One-way: the user's grain has nothing to wait for (a lost report only keeps the
+    /// user counted as running until <c>Sync:InFlightTimeout</c>), and one message fewer per sync.
+    /// </summary>
+    [OneWay]
     Task ReportAsync(SyncOutcome outcome);
 
     Task<CoordinatorStatus> GetStatusAsync();

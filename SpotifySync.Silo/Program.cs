@@ -37,7 +37,8 @@ builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(SyncMetrics.MeterName, "Microsoft.Orleans")
+    // System.Runtime: GC heap, pauses, JIT time and allocation, so heap per user and warm-up are visible from outside.
+    .AddMeter(SyncMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
     .AddPrometheusExporter());
 
 var app = builder.Build();

@@ -26,6 +26,20 @@ public sealed class DispatchGate
     public DateTimeOffset NextStartAllowed { get; private set; } = DateTimeOffset.MinValue;
 
     /// <summary>Dispatched or running: another sync of this user must wait.</summary>
+    /// <summary>
+    /// When the user at <paramref name="position"/> in the queue should start: after the next allowed start (or the
+    /// pause's end) and one spacing per user ahead of it. An estimate: claims, failures and the budget move it.
+    /// </summary>
+    public DateTimeOffset EstimatedStart(int position, DateTimeOffset now, TimeSpan spacing, DateTimeOffset? pausedUntil)
+    {
+        var next = NextStartAllowed < now ? now : NextStartAllowed;
+        if (pausedUntil is { } until && until > next)
+        {
+            next = until;
+        }
+        return next + spacing * Math.Max(position - 1, 0);
+    }
+
     public bool Holds(string userId) => _pending.ContainsKey(userId) || _running.ContainsKey(userId);
 
     /// <summary>How many syncs may be dispatched now.</summary>

@@ -28,10 +28,6 @@ public sealed partial class SyncCoordinatorGrain(
     ILogger<SyncCoordinatorGrain> logger)
     : Grain, ISyncCoordinatorGrain
 {
-    /// <summary>Upper bound for the timer period, so an idle coordinator notices new work (and pauses ending) promptly.</summary>
-    private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(10);
-
     /// <summary>
     /// The queue's writes and the status query are best effort: with PostgreSQL unreachable they must fail fast,
     /// not hold every caller of this single activation for Npgsql's connect or command timeout.
@@ -40,29 +36,33 @@ public sealed partial class SyncCoordinatorGrain(
 
     private readonly SyncQueue _queue = new();
     private SyncQueueWriteBehind _queueWrites = null!;
+    private DispatchPauseWriteBehind _pauseWrites = null!;
     /// <summary>At most this many dispatches per timer tick, so that one turn stays short whatever the queue holds.</summary>
     private const int MaxDispatchesPerTick = 512;
 
     private readonly DispatchGate _gate = new();
     private readonly DispatchPause _pause = new();
     private DispatchLeaseKeeper _lease = null!;
-    private SyncBatchTally? _batch;
-    private SyncBatchSummary? _lastBatch;
+    private ExpiringUsersWatch _expiring = null!;
+    private readonly SyncBatches _batches = new();
     private IGrainTimer? _timer;
     private TimeSpan _tick;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queueWrites = new SyncQueueWriteBehind(queueStore, BestEffortStoreTimeout, logger);
+        _pauseWrites = new DispatchPauseWriteBehind(pauseStore, BestEffortStoreTimeout, logger);
         _lease = new DispatchLeaseKeeper(
             leaseStore, $"{RuntimeIdentity}/{Guid.NewGuid():N}", options.CurrentValue.CoordinatorLease, time, logger);
         await _lease.TakeAsync(cancellationToken);
+        _expiring = new ExpiringUsersWatch(users, BestEffortStoreTimeout, time, logger);
+        await _expiring.RefreshNowAsync();
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
         if (await pauseStore.LoadAsync(cancellationToken) is { } stored)
         {
             _pause.Restore(stored, time.GetUtcNow());
         }
-        _tick = TickFor(options.CurrentValue.SpacingBetweenUsers);
+        _tick = DispatchRound.TickFor(options.CurrentValue.SpacingBetweenUsers);
         _timer = this.RegisterGrainTimer(DispatchNextAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero,
@@ -141,7 +141,7 @@ public sealed partial class SyncCoordinatorGrain(
         {
             case SyncOutcomeKind.Succeeded:
                 _pause.Succeeded();
-                _batch?.Add(outcome);
+                _batches.Add(outcome);
                 return Task.CompletedTask;
             // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
             case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
@@ -160,7 +160,7 @@ public sealed partial class SyncCoordinatorGrain(
                 LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
                 return PersistPauseAndRequeueAsync(outcome.UserId, trigger, syncId, now);
             default:
-                _batch?.Add(outcome);
+                _batches.Add(outcome);
                 return Task.CompletedTask;
         }
     }
@@ -171,24 +171,9 @@ public sealed partial class SyncCoordinatorGrain(
         _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
         if (_pause.ToStored() is { } pause)
         {
-            // Off this turn, like the queue's writes: the pause holds in memory whatever PostgreSQL does.
-            _ = Task.Run(() => SavePauseAsync(pause));
+            _pauseWrites.Save(pause);
         }
         return Task.CompletedTask;
-    }
-
-    private async Task SavePauseAsync(StoredPause pause)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
-            await pauseStore.SaveAsync(pause, timeout.Token);
-        }
-        catch (Exception e)
-        {
-            // Only a failover during the outage would lose it.
-            LogPauseWriteFailed(e);
-        }
     }
 
     public async Task<CoordinatorStatus> GetStatusAsync()
@@ -196,7 +181,7 @@ public sealed partial class SyncCoordinatorGrain(
         var now = time.GetUtcNow();
         var spacing = Spacing;
         var paused = _pause.IsPaused(now);
-        var expiring = await ExpiringSoonAsync(now);
+        _expiring.Tick(now);
         var budget = await GrainFactory.GetGrain<ICallBudgetGrain>(CallBudgetKey.Value).GetStatusAsync();
         return new CoordinatorStatus
         {
@@ -211,28 +196,12 @@ public sealed partial class SyncCoordinatorGrain(
             DispatchLeaseUntil = _lease.MayDispatch(now) ? _lease.ValidUntil : null,
             SpacingBetweenUsers = spacing,
             UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
-            BatchStartedAt = _batch?.StartedAt,
+            BatchStartedAt = _batches.StartedAt,
             EstimatedQueueDrainedAt = _queue.Count > 0 ? EstimatedStart(_queue.Count, now) + spacing : null,
-            LastBatch = _lastBatch,
-            ExpiringSoon = expiring ?? [],
-            DatabaseReachable = expiring is not null,
+            LastBatch = _batches.Last,
+            ExpiringSoon = _expiring.Users,
+            DatabaseReachable = _expiring.DatabaseReachable,
         };
-    }
-
-    /// <summary>Null when PostgreSQL does not answer (status must answer anyway).</summary>
-    private async Task<IReadOnlyList<ExpiringUser>?> ExpiringSoonAsync(DateTimeOffset now)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(BestEffortStoreTimeout, time);
-            var expiring = await users.ListExpiringAsync(now.AddDays(30), limit: 100, timeout.Token);
-            return [.. expiring.Select(u => new ExpiringUser(u.UserId, u.ExpiresAt))];
-        }
-        catch (Exception e)
-        {
-            LogExpiringQueryFailed(e);
-            return null;
-        }
     }
 
     public Task<int?> GetPositionAsync(string userId) =>
@@ -257,6 +226,7 @@ public sealed partial class SyncCoordinatorGrain(
         var now = time.GetUtcNow();
         AdoptSpacing(Spacing);
         ForgetLostSyncs(now);
+        _expiring.Tick(now);
 
         // Asked on every tick, paused or not, so that the lease stays renewed.
         if (!_lease.MayDispatch(now) || _pause.IsPaused(now))
@@ -267,61 +237,35 @@ public sealed partial class SyncCoordinatorGrain(
         {
             LogResumedAfterPause();
         }
-        // Their grains are busy or their silos gone: give the slots away and keep the users first in line, but not
-        // for this very round, or the slot would go straight back to the user that just failed to take it.
-        var unclaimed = _gate.TakeUnclaimed(now, options.CurrentValue.StartClaimTimeout);
-        if (unclaimed.Count > 0)
+        var o = options.CurrentValue;
+        var plan = DispatchRound.Plan(_queue, _gate, now, Spacing, o.MaxConcurrentSyncs, o.StartClaimTimeout, MaxDispatchesPerTick);
+        foreach (var dispatch in plan.Unclaimed)
         {
-            foreach (var dispatch in unclaimed)
-            {
-                LogClaimTimedOut(dispatch.UserId);
-            }
-            _queueWrites.Upsert([.. unclaimed.Select(d => _queue.PutInFront(d.UserId, d.Trigger, d.SyncId, now))]);
+            LogClaimTimedOut(dispatch.UserId);
         }
-        if (_queue.Count == 0)
+        _queueWrites.Upsert(plan.Requeued);
+        if (plan.WakeAt is { } wakeAt)
         {
-            CompleteBatchIfDone(now);
-            return;
+            _timer?.Change(wakeAt - now, _tick);
         }
-        var spacing = Spacing;
-        var room = Math.Min(_gate.Room(now, spacing, options.CurrentValue.MaxConcurrentSyncs), MaxDispatchesPerTick);
-        if (room == 0)
+        if (plan.Dispatches.Count == 0)
         {
-            if (spacing > TimeSpan.Zero && _gate.Pending == 0 && now < _gate.NextStartAllowed)
+            if (_queue.Count == 0 && _batches.CompleteIfIdle(now, _gate.IsIdle) is { } batch)
             {
-                // Come back exactly when the gap is kept rather than a whole tick later.
-                _timer?.Change(_gate.NextStartAllowed - now, _tick);
+                LogBatchCompleted(Math.Round((batch.CompletedAt - batch.StartedAt).TotalSeconds, 1), batch.Users, batch.Tracks, batch.Failures);
             }
             return;
         }
-
-        var skip = unclaimed.Select(d => d.UserId).ToHashSet(StringComparer.Ordinal);
-        var dispatched = new List<string>(room);
-        // A user whose previous sync still runs waits in line; the next one goes first.
-        while (dispatched.Count < room && _queue.DequeueFirst(userId => !_gate.Holds(userId) && !skip.Contains(userId)) is { } entry)
+        if (_batches.Start(now))
         {
-            if (_batch is null)
-            {
-                _batch = new SyncBatchTally(now);
-                LogBatchStarting(_queue.Count + 1);
-            }
-            var dispatch = _gate.Dispatch(entry, now);
+            LogBatchStarting(_queue.Count + plan.Dispatches.Count);
+        }
+        foreach (var dispatch in plan.Dispatches)
+        {
             // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
-            await GrainFactory.GetGrain<IUserSyncGrain>(entry.UserId).RunSyncAsync(entry.Trigger, dispatch.DispatchId, entry.SyncId);
-            dispatched.Add(entry.UserId);
+            await GrainFactory.GetGrain<IUserSyncGrain>(dispatch.UserId).RunSyncAsync(dispatch.Trigger, dispatch.DispatchId, dispatch.SyncId);
         }
-        _queueWrites.Delete(dispatched);
-    }
-
-    private void CompleteBatchIfDone(DateTimeOffset now)
-    {
-        if (_batch is null || !_gate.IsIdle)
-        {
-            return;
-        }
-        _lastBatch = _batch.Complete(now);
-        _batch = null;
-        LogBatchCompleted(Math.Round((_lastBatch.CompletedAt - _lastBatch.StartedAt).TotalSeconds, 1), _lastBatch.Users, _lastBatch.Tracks, _lastBatch.Failures);
+        _queueWrites.Delete(plan.Dispatches.Select(d => d.UserId));
     }
 
     private void ForgetLostSyncs(DateTimeOffset now)
@@ -334,7 +278,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     private void AdoptSpacing(TimeSpan spacing)
     {
-        var tick = TickFor(spacing);
+        var tick = DispatchRound.TickFor(spacing);
         if (tick != _tick)
         {
             _tick = tick;
@@ -342,64 +286,8 @@ public sealed partial class SyncCoordinatorGrain(
         }
     }
 
-    private DateTimeOffset EstimatedStart(int position, DateTimeOffset now)
-    {
-        var spacing = Spacing;
-        var next = _gate.NextStartAllowed;
-        if (next < now)
-        {
-            next = now;
-        }
-        if (_pause.Until is { } until && until > next)
-        {
-            next = until;
-        }
-        return next + spacing * Math.Max(position - 1, 0);
-    }
+    private DateTimeOffset EstimatedStart(int position, DateTimeOffset now) => _gate.EstimatedStart(position, now, Spacing, _pause.Until);
 
     private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
 
-    private static TimeSpan TickFor(TimeSpan spacing) =>
-        spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting sync batch: {UsersQueued} users queued")]
-    private partial void LogBatchStarting(int usersQueued);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Found {Count} users with Spotify connected")]
-    private partial void LogUsersFound(int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sync batch completed in {Seconds}s: {Users} users, {Tracks} tracks, {Failures} failures")]
-    private partial void LogBatchCompleted(double seconds, int users, int tracks, int failures);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spotify throttled user {UserId}: all dispatch paused for {Seconds}s, until {Until}")]
-    private partial void LogPaused(string userId, double seconds, DateTimeOffset until);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify quota exhausted (429 for user {UserId}: QUOTA_EXCEEDED or a Retry-After beyond Sync:Interval): all dispatch paused for {Seconds}s, until {Until}; it resumes by itself")]
-    private partial void LogQuotaExceeded(string userId, double seconds, DateTimeOffset until);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify rejected the app credentials (invalid_client): all dispatch paused for {Seconds}s; check Spotify:ClientId and Spotify:ClientSecret")]
-    private partial void LogCredentialsRejected(double seconds);
-
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the dispatch pause in coordinator_pause; it holds in memory")]
-    private partial void LogPauseWriteFailed(Exception e);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list users whose refresh token expires soon")]
-    private partial void LogExpiringQueryFailed(Exception e);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pause over: dispatch resumes")]
-    private partial void LogResumedAfterPause();
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator activated with {Count} users still queued")]
-    private partial void LogResumed(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: sync started at {StartedAt} never reported back; forgotten")]
-    private partial void LogLostSync(string userId, DateTimeOffset startedAt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: did not claim its dispatched sync in time; queued again at the front")]
-    private partial void LogClaimTimedOut(string userId);
-
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
-    private partial void LogRequeuedUnknownDispatch(string userId);
 }

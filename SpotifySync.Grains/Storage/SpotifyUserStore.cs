@@ -125,7 +125,11 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             SELECT user_id, authorized_at + interval '6 months' AS expires_at
             FROM spotify_users
-            WHERE state = 'active' AND authorized_at + interval '6 months' <= @before
+            -- The first bound lets the partial index on authorized_at pick the candidates (a few days wider, for month
+            -- arithmetic); the second is the exact rule.
+            WHERE state = 'active'
+              AND authorized_at <= @before - interval '6 months' + interval '3 days'
+              AND authorized_at + interval '6 months' <= @before
             ORDER BY authorized_at
             LIMIT @limit
             """);

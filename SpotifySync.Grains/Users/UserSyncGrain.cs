@@ -39,7 +39,7 @@ public sealed partial class UserSyncGrain(
     private UserTokens _tokens = null!;
     private UserSchedule _schedule = null!;
     private long _connection;
-    private IGrainTimer? _saveRetry;
+    private UserRowSaveRetry _saveRetry = null!;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -47,7 +47,8 @@ public sealed partial class UserSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _row = new UserRow(UserId, users, writer, RetrySaveIfUnsaved, logger);
+        _row = new UserRow(UserId, users, writer, () => _saveRetry.StartIfUnsaved(), logger);
+        _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
         _tokens = new UserTokens(UserId, _row, accounts, tokens, time, metrics, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
         await _row.LoadAsync(cancellationToken);
@@ -57,17 +58,9 @@ public sealed partial class UserSyncGrain(
     {
         // A rotated refresh token or an erase that only memory holds would die with this activation: keep trying
         // for as long as Orleans lets the deactivation (or the silo's graceful shutdown) wait.
-        while (_row.IsUnsaved && !await _row.FlushAsync(cancellationToken))
+        if (!await _saveRetry.FlushBeforeDeactivationAsync(cancellationToken))
         {
-            try
-            {
-                await Task.Delay(SaveRetryDelay.After(_row.FailedSaves, syncOptions.CurrentValue.SaveRetryMaxDelay), time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                LogDeactivatedUnsaved(UserId, reason.Description);
-                return;
-            }
+            LogDeactivatedUnsaved(UserId, reason.Description);
         }
     }
 
@@ -275,35 +268,6 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    /// <summary>While memory is ahead of the table, a timer keeps saving it; being a keep-alive timer, it also keeps the activation from being collected.</summary>
-    private void RetrySaveIfUnsaved()
-    {
-        if (!_row.IsUnsaved || _saveRetry is not null)
-        {
-            return;
-        }
-        _saveRetry = this.RegisterGrainTimer(RetrySaveAsync, new GrainTimerCreationOptions
-        {
-            DueTime = NextSaveRetry(),
-            Period = Timeout.InfiniteTimeSpan,
-            KeepAlive = true,
-            Interleave = true,
-        });
-    }
-
-    private async Task RetrySaveAsync(CancellationToken cancellationToken)
-    {
-        if (await _row.FlushAsync(cancellationToken))
-        {
-            _saveRetry?.Dispose();
-            _saveRetry = null;
-            return;
-        }
-        _saveRetry?.Change(NextSaveRetry(), Timeout.InfiniteTimeSpan);
-    }
-
-    private TimeSpan NextSaveRetry() => SaveRetryDelay.After(_row.FailedSaves, syncOptions.CurrentValue.SaveRetryMaxDelay);
-
     /// <summary>Logs the 30- and 7-day warnings once each; returns the warning level to store.</summary>
     private int? WarnIfRefreshTokenExpiresSoon(SpotifyUserRecord user, DateTimeOffset now)
     {
@@ -320,10 +284,4 @@ public sealed partial class UserSyncGrain(
     private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());
 
     private TimeSpan Elapsed(SyncRun run) => time.GetUtcNow() - run.StartedAt;
-
-    /// <summary>One sync: why it runs, which queued sync it is, when it started, and under which connection.</summary>
-    private sealed record SyncRun(SyncTrigger Trigger, Guid SyncId, DateTimeOffset StartedAt, long Connection);
-
-    /// <summary>The app connected again or disconnected while this sync waited on Spotify.</summary>
-    private sealed class ConnectionReplacedException() : Exception("the connection changed during the sync");
 }

@@ -26,10 +26,12 @@ internal sealed class EndToEndScenario(BenchmarkInfrastructure infrastructure, S
     {
         var playsBefore = await _statistics.StoredPlaysAsync(ct);
         var startedAt = DateTimeOffset.UtcNow;
+        var runtime = await SiloRuntimeCounters.ReadAsync(cluster.SiloUrls, ct);
         var cpu = CpuMeter.Start(cluster);
         await queueTheRound();
         var drain = await QueueDrain.WaitAsync(cluster.Coordinator, PollInterval, DrainTimeout, ct);
         var usage = cpu.Stop();
+        var runtimeUsed = await SiloRuntimeCounters.ReadAsync(cluster.SiloUrls, ct) - runtime;
         var round = await _statistics.RoundSinceAsync(startedAt, ct);
         if (round.Users < settings.Users)
         {
@@ -43,7 +45,8 @@ internal sealed class EndToEndScenario(BenchmarkInfrastructure infrastructure, S
             usage,
             round.P50,
             round.P99,
-            drain.MeanInFlight);
+            drain.MeanInFlight,
+            runtimeUsed);
     }
 
     // Generous: a 2-core machine busy with something else may well be ten times slower than the target.

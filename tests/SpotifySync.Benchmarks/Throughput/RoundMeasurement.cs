@@ -9,11 +9,18 @@ internal sealed record RoundMeasurement(
     CpuUsage Cpu,
     TimeSpan P50,
     TimeSpan P99,
-    double MeanInFlight)
+    double MeanInFlight,
+    SiloRuntimeCounters Runtime)
 {
     public double UsersPerSecond => Users / Elapsed.TotalSeconds;
 
     public double PlaysPerSecond => PlaysInserted / Elapsed.TotalSeconds;
 
     public double SiloCpuMsPerUser => Cpu.Silos.TotalMilliseconds / Users;
+
+    public double JitMsPerUser => Runtime.JitCompilation.TotalMilliseconds / Users;
+
+    public double GcPauseMsPerUser => Runtime.GcPauses.TotalMilliseconds / Users;
+
+    public double AllocatedKbPerUser => Runtime.AllocatedBytes / 1024.0 / Users;
 }

@@ -29,6 +29,9 @@ internal sealed class SiloCluster : IAsyncDisposable
     /// <summary>CPU time used so far by all silo processes together.</summary>
     public TimeSpan ProcessorTime => _silos.Aggregate(TimeSpan.Zero, (sum, silo) => sum + silo.ProcessorTime);
 
+    /// <summary>Each silo's HTTP address (health, <c>/metrics</c>).</summary>
+    public IEnumerable<Uri> SiloUrls => _silos.Select(s => s.HttpUrl);
+
     /// <summary>The last lines of every silo's log, for a failure message.</summary>
     public string Logs => string.Join("\n---\n", _silos.Select(s => s.Log));
 

@@ -34,6 +34,15 @@ internal sealed record ThroughputSettings
     /// <summary>Users served by the same loop without the sleep (other listeners than those of the loop with it).</summary>
     public required int PeerUsersWithoutSleep { get; init; }
 
+    /// <summary>
+    /// Sync-all rounds run at least this long before the measured ones: fresh silos compile (and recompile, tier by
+    /// tier) for the first minute or so of load, and a running service has long finished that.
+    /// </summary>
+    public required TimeSpan WarmUp { get; init; }
+
+    /// <summary>Measured sync-all rounds; the report gives the median one and the range.</summary>
+    public int MeasuredRounds { get; init; } = 3;
+
     /// <summary>Connect calls in flight at once in the connect round.</summary>
     public int ConnectConcurrency { get; init; } = 32;
 
@@ -66,6 +75,7 @@ internal sealed record ThroughputSettings
             Users = userCount,
             CoordinatorUsers = quick ? 5_000 : 20_000,
             CallBudget = quick ? 300 : 1_200,
+            WarmUp = TimeSpan.FromSeconds(quick ? 45 : 120),
             BudgetMeasurement = TimeSpan.FromSeconds(quick ? 40 : 90),
             PeerUsersWithSleep = peerUsersWithSleep,
             PeerUsersWithoutSleep = Math.Min(200, userCount - peerUsersWithSleep),

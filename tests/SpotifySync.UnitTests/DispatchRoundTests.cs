@@ -1,0 +1,79 @@
+using SpotifySync.Grains.Coordination;
+using SpotifySync.Grains.Interfaces;
+
+namespace SpotifySync.UnitTests;
+
+public sealed class DispatchRoundTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void A_user_that_did_not_claim_in_time_goes_back_in_front_and_its_slot_goes_to_the_next_user_this_round()
+    {
+        var queue = new SyncQueue();
+        var gate = new DispatchGate();
+        queue.Enqueue("busy", SyncTrigger.Manual, Now);
+        queue.Enqueue("next", SyncTrigger.Scheduled, Now);
+        var first = DispatchRound.Plan(queue, gate, Now, TimeSpan.FromSeconds(2), 64, ClaimTimeout, 512);
+        Assert.Equal(["busy"], first.Dispatches.Select(d => d.UserId));
+
+        var later = Now + ClaimTimeout;
+        var plan = DispatchRound.Plan(queue, gate, later, TimeSpan.FromSeconds(2), 64, ClaimTimeout, 512);
+
+        Assert.Equal(["busy"], plan.Unclaimed.Select(d => d.UserId));
+        Assert.Equal(["busy"], plan.Requeued.Select(e => e.UserId));
+        Assert.Equal(["next"], plan.Dispatches.Select(d => d.UserId));
+        Assert.Equal(1, queue.PositionOf("busy"));
+        // The next round may give it a slot again.
+        gate.Claim("next", plan.Dispatches[0].DispatchId, later, TimeSpan.Zero);
+        var after = DispatchRound.Plan(queue, gate, later + TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), 64, ClaimTimeout, 512);
+        Assert.Equal(["busy"], after.Dispatches.Select(d => d.UserId));
+    }
+
+    [Fact]
+    public void At_spacing_zero_a_round_sends_up_to_the_room_the_bounds_leave_in_queue_order()
+    {
+        var queue = new SyncQueue();
+        for (var i = 0; i < 10; i++)
+        {
+            queue.Enqueue($"u{i}", SyncTrigger.Scheduled, Now);
+        }
+        queue.Enqueue("manual", SyncTrigger.Manual, Now);
+
+        var plan = DispatchRound.Plan(queue, new DispatchGate(), Now, TimeSpan.Zero, maxConcurrent: 4, ClaimTimeout, maxPerTick: 512);
+
+        Assert.Equal(["manual", "u0", "u1", "u2"], plan.Dispatches.Select(d => d.UserId));
+        Assert.Equal(7, queue.Count);
+        Assert.Null(plan.WakeAt);
+    }
+
+    [Fact]
+    public void With_spacing_and_no_room_the_round_asks_to_come_back_when_the_next_start_is_allowed()
+    {
+        var queue = new SyncQueue();
+        var gate = new DispatchGate();
+        queue.Enqueue("a", SyncTrigger.Scheduled, Now);
+        queue.Enqueue("b", SyncTrigger.Scheduled, Now);
+        var spacing = TimeSpan.FromSeconds(2);
+        var a = DispatchRound.Plan(queue, gate, Now, spacing, 64, ClaimTimeout, 512).Dispatches.Single();
+        gate.Claim("a", a.DispatchId, Now, spacing);
+
+        var plan = DispatchRound.Plan(queue, gate, Now + TimeSpan.FromSeconds(1), spacing, 64, ClaimTimeout, 512);
+
+        Assert.Empty(plan.Dispatches);
+        Assert.Equal(gate.NextStartAllowed, plan.WakeAt);
+        Assert.True(plan.WakeAt > Now + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void The_estimated_start_counts_one_spacing_per_user_ahead_from_the_next_allowed_start_or_the_pause_end()
+    {
+        var gate = new DispatchGate();
+        var spacing = TimeSpan.FromSeconds(2);
+
+        Assert.Equal(Now, gate.EstimatedStart(1, Now, spacing, pausedUntil: null));
+        Assert.Equal(Now + TimeSpan.FromSeconds(8), gate.EstimatedStart(5, Now, spacing, pausedUntil: null));
+        Assert.Equal(Now + TimeSpan.FromSeconds(62), gate.EstimatedStart(2, Now, spacing, pausedUntil: Now + TimeSpan.FromMinutes(1)));
+    }
+}
