@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SpotifySync.Grains.Budget;
@@ -19,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         services.AddOptions<SpotifyOptions>().Bind(configuration.GetSection(SpotifyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
 
@@ -29,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DispatchPauseStore>();
         services.AddSingleton<CoordinatorLeaseStore>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<ListeningDataPartitions>();
         services.AddSingleton<TokenProtector>();
         services.AddSingleton<SyncMetrics>();
         services.AddMetrics();
@@ -52,7 +55,10 @@ public static class ServiceCollectionExtensions
     /// <summary>The one <see cref="NpgsqlDataSource"/> (connection pool) of the process, from <c>ConnectionStrings:Postgres</c>.</summary>
     public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(configuration)));
+        // With the host's logger factory, so Npgsql's own warnings (a broken connection, a slow pool) reach the logs.
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(PostgresConnectionString(configuration))
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
         return services;
     }
 

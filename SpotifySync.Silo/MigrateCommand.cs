@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using SpotifySync.Grains;
+using SpotifySync.Grains.Options;
 using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.Silo;
@@ -13,11 +15,16 @@ public static class MigrateCommand
         var builder = Host.CreateApplicationBuilder(args.Where(a => a != Name).ToArray());
         builder.Services.AddPostgresDataSource(builder.Configuration);
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<ListeningDataPartitions>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations();
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SpotifySync.Migrate");
         try
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+            await host.Services.GetRequiredService<ListeningDataPartitions>().EnsureAheadAsync(
+                host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.PartitionMonthsAhead, CancellationToken.None);
             return 0;
         }
         catch (Exception e)

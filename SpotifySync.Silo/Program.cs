@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using SpotifySync.Grains.Diagnostics;
+using SpotifySync.Grains.Options;
 using SpotifySync.Grains.Storage;
 using SpotifySync.Silo;
 
@@ -45,6 +46,9 @@ var app = builder.Build();
 
 // The schema must exist before Orleans reads its queries from it: migrate before the silo starts.
 await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+// And this month's and the next months' partitions of listening_data exist before the first sync commits.
+await app.Services.GetRequiredService<ListeningDataPartitions>().EnsureAheadAsync(
+    app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.PartitionMonthsAhead, CancellationToken.None);
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

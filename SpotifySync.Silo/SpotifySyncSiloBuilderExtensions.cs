@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using SpotifySync.Grains;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Users;
 
 namespace SpotifySync.Silo;
 
@@ -36,9 +37,23 @@ public static class SpotifySyncSiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Configure<ReminderOptions>(configuration.GetSection("Orleans:ReminderOptions"));
         silo.Services.AddSingleton<IValidateOptions<SyncOptions>, ReminderPeriodValidator>();
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SyncOptions>>(CollectIdleUsers);
         silo.AddStartupTask(EnqueueAllOnStartupAsync);
         silo.Services.AddHostedService<CoordinatorWatch>();
+        silo.Services.AddHostedService<ListeningDataPartitionKeeper>();
         return silo;
+    }
+
+    /// <summary>Idle users cost (almost) nothing: their grains go after <c>Sync:IdleUserCollectionAge</c>.</summary>
+    private static void CollectIdleUsers(GrainCollectionOptions collection, IOptions<SyncOptions> sync)
+    {
+        var age = sync.Value.IdleUserCollectionAge;
+        collection.ClassSpecificCollectionAge[typeof(UserSyncGrain).FullName!] = age;
+        // The collector looks for idle activations once per quantum; a short age needs a shorter quantum to hold.
+        if (age / 2 < collection.CollectionQuantum)
+        {
+            collection.CollectionQuantum = age / 2;
+        }
     }
 
     private static async Task EnqueueAllOnStartupAsync(IServiceProvider services, CancellationToken cancellationToken)

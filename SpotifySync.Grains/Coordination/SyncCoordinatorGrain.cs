@@ -130,7 +130,17 @@ public sealed partial class SyncCoordinatorGrain(
         }
     }
 
-    public Task ReportAsync(SyncOutcome outcome)
+    public async Task ReportAsync(SyncOutcome outcome)
+    {
+        Record(outcome);
+        if (Spacing == TimeSpan.Zero)
+        {
+            // The slot this sync held goes out at once, not at the next tick: at spacing 0 the tick would set the pace.
+            await DispatchAsync();
+        }
+    }
+
+    private void Record(SyncOutcome outcome)
     {
         var now = time.GetUtcNow();
         var (trigger, syncId) = _gate.Finish(outcome.UserId) is { } finished
@@ -142,7 +152,7 @@ public sealed partial class SyncCoordinatorGrain(
             case SyncOutcomeKind.Succeeded:
                 _pause.Succeeded();
                 _batches.Add(outcome);
-                return Task.CompletedTask;
+                return;
             // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
             case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
                 var (wait, kind, newQuotaEpisode) = _pause.Throttled(
@@ -155,25 +165,26 @@ public sealed partial class SyncCoordinatorGrain(
                 {
                     LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
                 }
-                return PersistPauseAndRequeueAsync(outcome.UserId, trigger, syncId, now);
+                PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
+                return;
             case SyncOutcomeKind.AppCredentialsRejected:
                 LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
-                return PersistPauseAndRequeueAsync(outcome.UserId, trigger, syncId, now);
+                PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
+                return;
             default:
                 _batches.Add(outcome);
-                return Task.CompletedTask;
+                return;
         }
     }
 
     /// <summary>The user Spotify refused goes back in front; the pause is stored so that a failover keeps it.</summary>
-    private Task PersistPauseAndRequeueAsync(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
+    private void PersistPauseAndRequeue(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
     {
         _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
         if (_pause.ToStored() is { } pause)
         {
             _pauseWrites.Save(pause);
         }
-        return Task.CompletedTask;
     }
 
     public async Task<CoordinatorStatus> GetStatusAsync()

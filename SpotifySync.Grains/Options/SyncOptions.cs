@@ -75,4 +75,12 @@ public sealed class SyncOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CoordinatorLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A user's grain holds nothing PostgreSQL does not, so an idle one leaves memory after this long (Orleans'
+    /// collector runs every half of it, at most every minute): with hourly syncs only the users synced in the last
+    /// few minutes are in memory. A grain with a save still to retry stays until the save succeeds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]
+    public TimeSpan IdleUserCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -17,7 +17,10 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
 
     public static IReadOnlyList<SchemaMigration> EmbeddedMigrations { get; } = LoadEmbeddedMigrations();
 
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    public Task<int> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations not applied yet, up to and including <paramref name="upToVersion"/>.</summary>
+    public async Task<int> MigrateAsync(int upToVersion, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@key)", cancellationToken, AdvisoryLockKey);
@@ -32,7 +35,7 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
                 """, cancellationToken);
             var applied = await AppliedVersionsAsync(connection, cancellationToken);
             var count = 0;
-            foreach (var migration in EmbeddedMigrations.Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in EmbeddedMigrations.Where(m => !applied.Contains(m.Version) && m.Version <= upToVersion))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);

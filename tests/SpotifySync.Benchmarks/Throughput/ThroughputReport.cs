@@ -159,6 +159,13 @@ internal sealed class ThroughputReport(ThroughputRun run)
 
     private string EndToEndBottleneck(RoundMeasurement e, int cores)
     {
+        var perSync = e.SiloCpuMsPerUser > SiloCpuMsPerUserSync
+            ? $" Silo CPU per sync is {e.SiloCpuMsPerUser:0.00} ms against the {SiloCpuMsPerUserSync:0.0} ms target: of it, {e.JitMsPerUser:0.00} ms " +
+              "is JIT compilation still moving hot methods to tier 1 after the warm-up (a long-running silo no longer pays it). A perf profile " +
+              "of the silos in this steady state (docs/benchmarks.md, \"Where a sync's CPU goes\") puts about a quarter of the rest in the " +
+              "kernel (socket sends and thread wake-ups between the silos, PostgreSQL and the emulator on two shared virtual cores), then " +
+              "System.Text.Json reading the 50-play page, Npgsql writing the 50-row array parameters, and Orleans' messaging."
+            : "";
         var background = IdleMsPerUser(e) >= 0.5 * e.SiloCpuMsPerUser
             ? $" The silos used {IdleMsPerUser(e):0.00} ms per user's worth of CPU even idle right after the round (timers, GC after the " +
               "load), so much of the per-sync CPU figure is not per-sync work."
@@ -169,15 +176,15 @@ internal sealed class ThroughputReport(ThroughputRun run)
         {
             return $"End to end: the machine's CPU is saturated ({busy:0.00} of {cores} cores busy: {CoresBusy(e.Cpu)}). " +
                    $"{e.SiloCpuMsPerUser:0.00} ms silo CPU per sync × {e.UsersPerSecond:N0} users/s = {e.SiloCpuMsPerUser * e.UsersPerSecond:N0} ms/s " +
-                   $"of the {cores * 1000:N0} ms/s the cores have; even with the whole machine the silos would top out near {siloCap:N0} users/s." + background;
+                   $"of the {cores * 1000:N0} ms/s the cores have; even with the whole machine the silos would top out near {siloCap:N0} users/s." + perSync + background;
         }
         if (e.MeanInFlight >= 0.8 * MaxConcurrentSyncs)
         {
             return $"End to end: Sync:MaxConcurrentSyncs ({MaxConcurrentSyncs}) was full ({e.MeanInFlight:0} in flight on average) and a sync takes " +
-                   $"{Ms(e.P50)} (p50), so at most ≈ {littleCap:N0} users/s (Little's law); CPU was not saturated ({CoresBusy(e.Cpu)})." + background;
+                   $"{Ms(e.P50)} (p50), so at most ≈ {littleCap:N0} users/s (Little's law); CPU was not saturated ({CoresBusy(e.Cpu)})." + perSync + background;
         }
         return $"End to end: neither the CPU ({CoresBusy(e.Cpu)}) nor Sync:MaxConcurrentSyncs ({e.MeanInFlight:0} of {MaxConcurrentSyncs} in flight " +
-               "on average) was full: the coordinator's dispatch turns (claim and report per user, a 10 ms timer) set the pace." + background;
+               "on average) was full: the coordinator's dispatch turns (claim and report per user, a 10 ms timer) set the pace." + perSync + background;
     }
 
     /// <summary>Cores busy machine-wide when that is 85% of them or more, else null.</summary>
