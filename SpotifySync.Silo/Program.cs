@@ -13,7 +13,8 @@ if (args.FirstOrDefault() == MigrateCommand.Name)
     return await MigrateCommand.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json next to the binaries, whatever the working directory the process was started in.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Services.AddOptions<SiloHostOptions>()
     .Bind(builder.Configuration.GetSection(SiloHostOptions.SectionName))

@@ -37,7 +37,10 @@ public static class SpotifySyncSiloBuilderExtensions
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Configure<ReminderOptions>(configuration.GetSection("Orleans:ReminderOptions"));
         silo.Services.AddSingleton<IValidateOptions<SyncOptions>, ReminderPeriodValidator>();
-        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SyncOptions>>(CollectIdleUsers);
+        // Bound from configuration, not IOptions<SyncOptions>: Orleans reads these options while it starts, and a bad
+        // Sync setting must be reported by the start-up validation together with every other bad setting.
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure(collection =>
+            CollectIdleUsers(collection, configuration.GetSection(SyncOptions.SectionName).Get<SyncOptions>() ?? new SyncOptions()));
         silo.AddStartupTask(EnqueueAllOnStartupAsync);
         silo.Services.AddHostedService<CoordinatorWatch>();
         silo.Services.AddHostedService<ListeningDataPartitionKeeper>();
@@ -45,9 +48,10 @@ public static class SpotifySyncSiloBuilderExtensions
     }
 
     /// <summary>Idle users cost (almost) nothing: their grains go after <c>Sync:IdleUserCollectionAge</c>.</summary>
-    private static void CollectIdleUsers(GrainCollectionOptions collection, IOptions<SyncOptions> sync)
+    private static void CollectIdleUsers(GrainCollectionOptions collection, SyncOptions sync)
     {
-        var age = sync.Value.IdleUserCollectionAge;
+        // An out-of-range value stops the silo in the start-up validation; until then, a valid stand-in.
+        var age = sync.IdleUserCollectionAge >= TimeSpan.FromSeconds(2) ? sync.IdleUserCollectionAge : new SyncOptions().IdleUserCollectionAge;
         collection.ClassSpecificCollectionAge[typeof(UserSyncGrain).FullName!] = age;
         // The collector looks for idle activations once per quantum; a short age needs a shorter quantum to hold.
         if (age / 2 < collection.CollectionQuantum)

@@ -35,6 +35,41 @@ public sealed class IdleUsersTests(IdleUsersCluster cluster) : IClassFixture<Idl
         Assert.Equal("succeeded", (await cluster.WaitForSyncAsync(userId, ticket!)).LastSyncOutcome);
     }
 
+    [Fact]
+    public async Task Users_whose_refresh_token_expires_within_30_days_are_listed_in_the_coordinator_status()
+    {
+        const string userId = "expiring-soon";
+        await cluster.ConnectSyncedUserAsync(userId);
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+
+        // As if the user had authorised five months and 20 days ago. The row is its grain's: written while the grain is
+        // out of memory, so that the grain loads it rather than writing its own copy over it (checked, and redone if not).
+        var authorizedAt = DateTimeOffset.UtcNow.AddMonths(-6).AddDays(10);
+        while (true)
+        {
+            await using (var command = cluster.DataSource.CreateCommand(
+                "UPDATE spotify_users SET authorized_at = @at, version = version + 1 WHERE user_id = @u"))
+            {
+                command.Parameters.AddWithValue("u", userId);
+                command.Parameters.AddWithValue("at", authorizedAt);
+                await command.ExecuteNonQueryAsync();
+            }
+            await Poll.UntilAsync(() => UserGrainsInMemoryAsync(management), count => count == 0,
+                TimeSpan.FromSeconds(30), "the user's grain to be collected");
+            if ((await cluster.User(userId).GetStatusAsync()).AuthorizedAt < DateTimeOffset.UtcNow.AddMonths(-5))
+            {
+                break;
+            }
+        }
+
+        // The coordinator asks PostgreSQL every 10 s, off its turns.
+        var status = await Poll.UntilAsync(() => cluster.Coordinator.GetStatusAsync(), s => s.ExpiringSoon.Any(u => u.UserId == userId),
+            TimeSpan.FromSeconds(20), "the expiring user in the coordinator status");
+        var expiring = Assert.Single(status.ExpiringSoon, u => u.UserId == userId);
+        // Month arithmetic makes "six months minus ten days" land 9 to 11 days ahead, depending on the months in between.
+        Assert.InRange(expiring.RefreshTokenExpiresAt, DateTimeOffset.UtcNow.AddDays(8), DateTimeOffset.UtcNow.AddDays(11));
+    }
+
     private static async Task<int> UserGrainsInMemoryAsync(IManagementGrain management) =>
         (await management.GetSimpleGrainStatistics())
             .Where(s => s.GrainType.StartsWith(typeof(Grains.Users.UserSyncGrain).FullName!, StringComparison.Ordinal))

@@ -128,8 +128,10 @@ public sealed class FaultToleranceTests(FaultsCluster cluster) : IDisposable
                 n => n >= users.Length, TimeSpan.FromSeconds(30), "syncs to reach Spotify while PostgreSQL is down");
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.Equal(2, cluster.Cluster.GetActiveSilos().Count());
-            // What the API's /health/ready reports: the cluster answers, PostgreSQL does not.
-            Assert.False((await cluster.Coordinator.GetStatusAsync()).DatabaseReachable);
+            // What the API's /health/ready reports: the cluster answers, PostgreSQL does not (the coordinator asks
+            // PostgreSQL every 10 s, off its turns, so the status says so within one period and a query timeout).
+            await Poll.UntilAsync(() => cluster.Coordinator.GetStatusAsync(), s => !s.DatabaseReachable,
+                TimeSpan.FromSeconds(20), "the status to say PostgreSQL does not answer");
         }
         finally
         {

@@ -104,24 +104,4 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
             await cluster.Cluster.StartAdditionalSiloAsync();
         }
     }
-
-    [Fact]
-    public async Task Users_whose_refresh_token_expires_within_30_days_are_listed_in_the_coordinator_status()
-    {
-        const string userId = "expiring-soon";
-        await cluster.ConnectSyncedUserAsync(userId);
-
-        // As if the user had authorised five months and 20 days ago.
-        await using (var command = cluster.DataSource.CreateCommand(
-            "UPDATE spotify_users SET authorized_at = now() - interval '6 months' + interval '10 days' WHERE user_id = @u"))
-        {
-            command.Parameters.AddWithValue("u", userId);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var status = await cluster.Coordinator.GetStatusAsync();
-        var expiring = Assert.Single(status.ExpiringSoon, u => u.UserId == userId);
-        // Month arithmetic makes "six months minus ten days" land 9 to 11 days ahead, depending on the months in between.
-        Assert.InRange(expiring.RefreshTokenExpiresAt, DateTimeOffset.UtcNow.AddDays(8), DateTimeOffset.UtcNow.AddDays(11));
-    }
 }
