@@ -11,7 +11,12 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>Queue a user (at most once; a manual request promotes a scheduled entry). Returns at once.</summary>
     Task<QueueTicket> EnqueueAsync(string userId, SyncTrigger trigger);
 
-    /// <summary>Queue every active user (the "sync all" of the app backend and of <c>Sync:RunOnStartup</c>).</summary>
+    /// <summary>
+    /// Queue every active user (the "sync all" of the app backend and of <c>Sync:RunOnStartup</c>). Interleaved: while
+    /// it reads the active users from PostgreSQL (100,000 ids and more), claims, reports and the dispatch timer go on;
+    /// the queue changes once the list is in, in one turn.
+    /// </summary>
+    [AlwaysInterleave]
     Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger);
 
     /// <summary>

@@ -5,11 +5,16 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// Stores the coordinator's pause in <c>coordinator_pause</c> off its turns, like the queue's writes: the pause holds
-/// in memory whatever PostgreSQL does, and only a failover during an outage would lose it.
+/// in memory whatever PostgreSQL does, and only a failover during an outage would lose it. Only the coordinator's
+/// turns call it.
 /// </summary>
 public sealed partial class DispatchPauseWriteBehind(DispatchPauseStore store, TimeSpan timeout, ILogger logger)
 {
-    public void Save(StoredPause pause) => _ = Task.Run(() => SaveAsync(pause));
+    private Task _writing = Task.CompletedTask;
+
+    /// <summary>Queues the write behind the previous one, so an older pause never lands after a newer one.</summary>
+    public void Save(StoredPause pause) =>
+        _writing = _writing.ContinueWith(_ => SaveAsync(pause), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
 
     private async Task SaveAsync(StoredPause pause)
     {

@@ -94,6 +94,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     public async Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger)
     {
+        // The only await: everything after it runs as one turn, whatever ran while the list was read.
         var userIds = await users.ListActiveUserIdsAsync(CancellationToken.None);
         LogUsersFound(userIds.Count);
         var now = time.GetUtcNow();
