@@ -10,7 +10,7 @@ public sealed class EmulatorFaults
     private readonly ConcurrentDictionary<string, bool> malformedJsonUsers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> stalledBodyUsers = new(StringComparer.Ordinal);
     private readonly RateLimitWindow rateLimit = new();
-    private double serverErrorRate;
+    private readonly FaultShare serverErrors = new();
     private TimeSpan latency;
     private TimeSpan latencyJitter;
     private DateTimeOffset throttledUntil = DateTimeOffset.MinValue;
@@ -18,7 +18,7 @@ public sealed class EmulatorFaults
     private ThrottleScope throttleScope;
     private string? throttleReason;
     private string? windowReason;
-    private double hangRate;
+    private readonly FaultShare hangs = new();
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
     private bool rejectClientCredentials;
     private double stallBodyRate;
@@ -27,10 +27,10 @@ public sealed class EmulatorFaults
 
     internal EmulatorFaults(TimeProvider timeProvider) => this.timeProvider = timeProvider;
 
-    /// <summary>Share of Spotify requests (0..1) that fail with a 500 JSON error or a 502/503 HTML page.</summary>
+    /// <summary>Share of Spotify requests (0..1) that fail with a 500 JSON error or a 502/503 HTML page (exactly: see <see cref="FaultShare"/>).</summary>
     public double ServerErrorRate
     {
-        get { lock (gate) { return serverErrorRate; } }
+        get => serverErrors.Rate;
         set
         {
             if (value is < 0 or > 1 || double.IsNaN(value))
@@ -38,7 +38,7 @@ public sealed class EmulatorFaults
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The server error rate is a share between 0 and 1.");
             }
 
-            lock (gate) { serverErrorRate = value; }
+            serverErrors.Rate = value;
         }
     }
 
@@ -121,10 +121,10 @@ public sealed class EmulatorFaults
         get { lock (gate) { return throttleReason; } }
     }
 
-    /// <summary>Share of Spotify requests (0..1) that hang for <see cref="HangDuration"/> before answering normally.</summary>
+    /// <summary>Share of Spotify requests (0..1) that hang for <see cref="HangDuration"/> before answering normally (exactly: see <see cref="FaultShare"/>).</summary>
     public double HangRate
     {
-        get { lock (gate) { return hangRate; } }
+        get => hangs.Rate;
         set
         {
             if (value is < 0 or > 1 || double.IsNaN(value))
@@ -132,7 +132,7 @@ public sealed class EmulatorFaults
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The hang rate is a share between 0 and 1.");
             }
 
-            lock (gate) { hangRate = value; }
+            hangs.Rate = value;
         }
     }
 
@@ -247,7 +247,7 @@ public sealed class EmulatorFaults
     {
         lock (gate)
         {
-            serverErrorRate = 0;
+            serverErrors.Rate = 0;
             latency = TimeSpan.Zero;
             latencyJitter = TimeSpan.Zero;
             throttledUntil = DateTimeOffset.MinValue;
@@ -255,7 +255,7 @@ public sealed class EmulatorFaults
             throttleScope = ThrottleScope.All;
             throttleReason = null;
             windowReason = null;
-            hangRate = 0;
+            hangs.Rate = 0;
             rejectClientCredentials = false;
             hangDuration = TimeSpan.FromSeconds(60);
             stallBodyRate = 0;
@@ -302,7 +302,9 @@ public sealed class EmulatorFaults
         return jitter > TimeSpan.Zero ? fixedPart + (jitter * Random.Shared.NextDouble()) : fixedPart;
     }
 
-    internal bool ShouldHang() => HangRate is var rate and > 0 && Random.Shared.NextDouble() < rate;
+    internal bool ShouldHang() => hangs.Next();
+
+    internal bool ShouldFailWithServerError() => serverErrors.Next();
 
     /// <summary>How long the body of a request to <paramref name="path"/> by <paramref name="userId"/> stalls; null when it does not.</summary>
     internal TimeSpan? StallFor(string path, string? userId)

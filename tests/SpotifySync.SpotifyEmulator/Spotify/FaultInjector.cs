@@ -46,8 +46,7 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        var errorRate = state.Faults.ServerErrorRate;
-        if (errorRate > 0 && Random.Shared.NextDouble() < errorRate)
+        if (state.Faults.ShouldFailWithServerError())
         {
             await WriteServerErrorAsync(context);
             return;
