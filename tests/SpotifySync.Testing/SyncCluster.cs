@@ -95,9 +95,12 @@ public class SyncCluster : IAsyncLifetime
     public async Task<string?> StoredRefreshTokenAsync(string userId)
     {
         var (_, stored, _) = await Database.UserRowAsync(userId);
-        var protector = new TokenProtector(Options.Create(new SecurityOptions { TokenEncryptionKey = TokenEncryptionKey }));
-        return stored is null ? null : protector.Unprotect(stored, userId);
+        return stored is null ? null : UnprotectStoredToken(stored, userId);
     }
+
+    /// <summary>Decrypts a token column's value as the silos would.</summary>
+    public string UnprotectStoredToken(string stored, string userId) =>
+        new TokenProtector(Options.Create(new SecurityOptions { TokenEncryptionKey = TokenEncryptionKey })).Unprotect(stored, userId);
 
     /// <summary>Waits for a sync completed after <paramref name="after"/> that ended with <paramref name="outcome"/>.</summary>
     public Task<UserSyncStatus> WaitForOutcomeAfterAsync(string userId, DateTimeOffset after, string outcome, TimeSpan? timeout = null) =>
