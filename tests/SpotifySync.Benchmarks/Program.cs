@@ -16,7 +16,13 @@
 // emulator on this machine; prints one table and writes it to docs/benchmarks.md (see Throughput/):
 //   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- throughput --quick      # 1,000 users, ~4 min
 //   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- throughput [--users N]  # 10,000 users by default
+//
+// Scale (issue 14): connects, "Sync Data", sync-all, memory per idle user, silo restart, bytes per play, commit cost
+// (see Scale/):
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale --quick           # 2,000 users
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale [--users N]       # 100,000 users by default
 using BenchmarkDotNet.Running;
+using SpotifySync.Benchmarks.Scale;
 using SpotifySync.Benchmarks.Throughput;
 
 namespace SpotifySync.Benchmarks;
@@ -30,6 +36,10 @@ public static class Program
         if (args.Length > 0 && args[0] == ThroughputCommand.Name)
         {
             return await ThroughputCommand.RunAsync(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == ScaleCommand.Name)
+        {
+            return await ScaleCommand.RunAsync(args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
         return 0;

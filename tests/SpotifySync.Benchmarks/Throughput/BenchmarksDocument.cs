@@ -1,32 +1,33 @@
 namespace SpotifySync.Benchmarks.Throughput;
 
 /// <summary>
-/// <c>docs/benchmarks.md</c>: the throughput section is written between two markers, replacing the previous run's,
-/// and whatever else the file holds stays as it is. A missing file is created.
+/// <c>docs/benchmarks.md</c>: each command's section (<c>throughput</c>, <c>scale</c>) is written between two markers
+/// of its own, replacing the previous run's, and whatever else the file holds stays as it is. A missing file is created.
 /// </summary>
 internal static class BenchmarksDocument
 {
-    private const string Begin = "<!-- throughput:begin (written by `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- throughput`) -->";
-    private const string End = "<!-- throughput:end -->";
 
     private const string NewDocument = """
         # Benchmarks
 
         How fast SpotifySync is, measured rather than claimed. The micro-benchmarks (one sync's commit, the coordinator's
-        queue) are in the README's Performance section; this file holds the whole-system throughput run.
+        queue) are in the README's Performance section; this file holds the whole-system runs.
 
         """;
 
-    public static string WriteSection(string section)
+    /// <param name="command">The benchmark command that wrote the section, which names its markers.</param>
+    public static string WriteSection(string command, string section)
     {
+        var beginMarker = $"<!-- {command}:begin (written by `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- {command}`) -->";
+        var endMarker = $"<!-- {command}:end -->";
         var path = Path.Combine(RepositoryRoot.Find(), "docs", "benchmarks.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var existing = File.Exists(path) ? File.ReadAllText(path) : NewDocument;
-        var block = $"{Begin}\n{section.TrimEnd()}\n{End}";
-        var begin = existing.IndexOf(Begin, StringComparison.Ordinal);
-        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        var block = $"{beginMarker}\n{section.TrimEnd()}\n{endMarker}";
+        var begin = existing.IndexOf(beginMarker, StringComparison.Ordinal);
+        var end = existing.IndexOf(endMarker, StringComparison.Ordinal);
         var updated = begin >= 0 && end > begin
-            ? existing[..begin] + block + existing[(end + End.Length)..]
+            ? existing[..begin] + block + existing[(end + endMarker.Length)..]
             : existing.TrimEnd() + "\n\n" + block + "\n";
         File.WriteAllText(path, updated);
         return path;

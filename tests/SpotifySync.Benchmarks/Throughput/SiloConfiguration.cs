@@ -5,7 +5,7 @@ namespace SpotifySync.Benchmarks.Throughput;
 
 /// <summary>
 /// The configuration of a benchmark silo, as in MultiProcessClusterTests: the private database, the emulator as
-/// Spotify, its own ports, no spacing between users, quiet logs, and no reminders that could add syncs of their own
+/// Spotify, its own ports (picked as each silo starts), no spacing between users, quiet logs, and no reminders that could add syncs of their own
 /// (scheduled syncs off, an hourly interval): every sync measured is one the benchmark asked for.
 /// </summary>
 internal static class SiloConfiguration
@@ -15,8 +15,6 @@ internal static class SiloConfiguration
         ["ConnectionStrings:Postgres"] = infrastructure.ConnectionString,
         ["Orleans:ClusterId"] = clusterId,
         ["Orleans:ServiceId"] = clusterId,
-        ["Orleans:SiloPort"] = FreeTcpPort.Pick().ToString(CultureInfo.InvariantCulture),
-        ["Orleans:GatewayPort"] = FreeTcpPort.Pick().ToString(CultureInfo.InvariantCulture),
         ["Spotify:ClientId"] = infrastructure.Spotify.Settings.ClientId,
         ["Spotify:ClientSecret"] = infrastructure.Spotify.Settings.ClientSecret,
         ["Spotify:ApiBaseUrl"] = infrastructure.Emulator.BaseUrl.ToString(),

@@ -40,7 +40,7 @@ internal static class ThroughputCommand
             var section = new ThroughputReport(run).ToMarkdown();
             Console.WriteLine();
             Console.WriteLine(section);
-            Console.WriteLine($"written to {BenchmarksDocument.WriteSection(section)}");
+            Console.WriteLine($"written to {BenchmarksDocument.WriteSection(Name, section)}");
             return 0;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

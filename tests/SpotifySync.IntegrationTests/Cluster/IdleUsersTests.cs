@@ -36,6 +36,30 @@ public sealed class IdleUsersTests(IdleUsersCluster cluster) : IClassFixture<Idl
     }
 
     [Fact]
+    public async Task An_idle_users_grain_out_of_memory_is_brought_back_by_its_reminder_and_synced_on_schedule()
+    {
+        const string userId = "idle-scheduled";
+        await cluster.ConnectSyncedUserAsync(userId);
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        await Poll.UntilAsync(() => UserGrainsInMemoryAsync(management), count => count == 0,
+            TimeSpan.FromSeconds(30), "the idle user's grain to be collected");
+        var collectedAt = DateTimeOffset.UtcNow;
+
+        // Watched in the table only: a call to the grain would bring it back itself. The reminder (every 10 s here)
+        // must activate it and the sync must run as any scheduled one.
+        await Poll.UntilAsync(async () =>
+        {
+            await using var command = cluster.DataSource.CreateCommand(
+                "SELECT last_sync_trigger, last_sync_outcome, last_sync_completed_at FROM spotify_users WHERE user_id = @u");
+            command.Parameters.AddWithValue("u", userId);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return (Trigger: reader.GetString(0), Outcome: reader.GetString(1), CompletedAt: reader.GetFieldValue<DateTimeOffset>(2));
+        }, row => row.Trigger == "scheduled" && row.Outcome == "succeeded" && row.CompletedAt > collectedAt,
+            TimeSpan.FromSeconds(30), "a scheduled sync of the collected user");
+    }
+
+    [Fact]
     public async Task Users_whose_refresh_token_expires_within_30_days_are_listed_in_the_coordinator_status()
     {
         const string userId = "expiring-soon";

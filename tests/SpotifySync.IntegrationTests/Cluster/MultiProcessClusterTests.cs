@@ -18,7 +18,7 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(4);
     private readonly string _logDirectory = Directory.CreateTempSubdirectory("spotifysync-silos-").FullName;
-    private readonly List<SiloProcess> _silos = [];
+    private readonly List<ServiceProcess> _silos = [];
     private readonly string _clusterId = $"multiprocess-{Guid.NewGuid():N}";
     private string _connectionString = "";
     private IHost? _client;
@@ -109,7 +109,7 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
     [Fact]
     public async Task A_silo_with_a_bad_setting_refuses_to_start_and_names_the_key()
     {
-        var silo = SiloProcess.Start("silo-misconfigured", SiloConfiguration(runOnStartup: false, new()
+        var silo = ServiceProcess.StartSilo("silo-misconfigured", SiloConfiguration(runOnStartup: false, new()
         {
             ["Security:TokenEncryptionKey"] = "too-short",
             ["Sync:SpacingBetweenUsers"] = "-00:00:01",
@@ -122,9 +122,9 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
         Assert.Contains("Sync:SpacingBetweenUsers", error.Message);
     }
 
-    private async Task<SiloProcess> StartSiloAsync(string name, bool runOnStartup)
+    private async Task<ServiceProcess> StartSiloAsync(string name, bool runOnStartup)
     {
-        var silo = SiloProcess.Start(name, SiloConfiguration(runOnStartup), _logDirectory);
+        var silo = ServiceProcess.StartSilo(name, SiloConfiguration(runOnStartup), _logDirectory);
         _silos.Add(silo);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
         return silo;

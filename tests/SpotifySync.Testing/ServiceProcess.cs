@@ -3,15 +3,16 @@ using System.Diagnostics;
 namespace SpotifySync.Testing;
 
 /// <summary>
-/// A real <c>SpotifySync.Silo</c> process (the build output next to this repository's silo project), for
-/// tests that prove what only separate processes can: a silo killed with SIGKILL, a silo joining later.
+/// A real <c>SpotifySync.Silo</c> or <c>SpotifySync.Api</c> process (the build output next to this repository's
+/// projects), for tests and benchmarks that prove what only separate processes can: a silo killed with SIGKILL, a
+/// silo joining later, the API's HTTP under load.
 /// </summary>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _logPath;
 
-    private SiloProcess(Process process, string logPath, Uri httpUrl)
+    private ServiceProcess(Process process, string logPath, Uri httpUrl)
     {
         _process = process;
         _logPath = logPath;
@@ -20,11 +21,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri HttpUrl { get; }
 
-    /// <summary>The operating-system process id of the silo (the <c>dotnet</c> host runs the silo in-process).</summary>
+    /// <summary>The operating-system process id (the <c>dotnet</c> host runs the service in-process).</summary>
     public int ProcessId => _process.Id;
 
     /// <summary>
-    /// CPU time the silo has used so far, user and kernel (on Linux: utime + stime of <c>/proc/&lt;pid&gt;/stat</c>);
+    /// CPU time the process has used so far, user and kernel (on Linux: utime + stime of <c>/proc/&lt;pid&gt;/stat</c>);
     /// the difference of two readings is what a stretch of work cost the silo.
     /// </summary>
     public TimeSpan ProcessorTime
@@ -38,11 +39,36 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string Log => File.Exists(_logPath) ? string.Join('\n', File.ReadLines(_logPath).TakeLast(40)) : "";
 
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> configuration, string logDirectory)
+    /// <summary>
+    /// Resident memory now (VmRSS of <c>/proc/&lt;pid&gt;/status</c>), in bytes; 0 where there is no such file.
+    /// </summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            var status = $"/proc/{_process.Id}/status";
+            if (!File.Exists(status))
+            {
+                return 0;
+            }
+            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
+    /// <summary>A <c>SpotifySync.Silo</c> process.</summary>
+    public static ServiceProcess StartSilo(string name, IReadOnlyDictionary<string, string> configuration, string logDirectory) =>
+        Start("SpotifySync.Silo", name, configuration, logDirectory);
+
+    /// <summary>A <c>SpotifySync.Api</c> process.</summary>
+    public static ServiceProcess StartApi(string name, IReadOnlyDictionary<string, string> configuration, string logDirectory) =>
+        Start("SpotifySync.Api", name, configuration, logDirectory);
+
+    private static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string> configuration, string logDirectory)
     {
         var httpUrl = new Uri($"http://127.0.0.1:{FreeTcpPort.Pick()}/");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SiloAssemblyPath());
+        start.ArgumentList.Add(AssemblyPath(project));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(httpUrl.ToString().TrimEnd('/'));
         foreach (var (key, value) in configuration)
@@ -78,7 +104,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process, logPath, httpUrl);
+        return new ServiceProcess(process, logPath, httpUrl);
     }
 
     public async Task WaitReadyAsync(TimeSpan timeout)
@@ -89,7 +115,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Log}");
+                throw new InvalidOperationException($"{Path.GetFileName(_logPath)} exited with {_process.ExitCode}:\n{Log}");
             }
             try
             {
@@ -108,7 +134,7 @@ public sealed class SiloProcess : IAsyncDisposable
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"silo at {HttpUrl} not ready after {timeout.TotalSeconds:0}s:\n{Log}");
+        throw new TimeoutException($"{Path.GetFileName(_logPath)} at {HttpUrl} not ready after {timeout.TotalSeconds:0}s:\n{Log}");
     }
 
     /// <summary>SIGKILL: no graceful shutdown, the cluster must notice on its own.</summary>
@@ -128,19 +154,19 @@ public sealed class SiloProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The silo built in the same configuration as the running tests (scripts/test.sh builds the solution first).</summary>
-    private static string SiloAssemblyPath()
+    /// <summary>The project built in the same configuration as the running tests (scripts/test.sh builds the solution first).</summary>
+    private static string AssemblyPath(string project)
     {
         var testOutput = AppContext.BaseDirectory;
         var configuration = testOutput.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         for (var dir = new DirectoryInfo(testOutput); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "SpotifySync.Silo", "bin", configuration, "net10.0", "SpotifySync.Silo.dll");
+            var candidate = Path.Combine(dir.FullName, project, "bin", configuration, "net10.0", project + ".dll");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new FileNotFoundException($"SpotifySync.Silo.dll ({configuration}) not found above {testOutput}: build the solution first.");
+        throw new FileNotFoundException($"{project}.dll ({configuration}) not found above {testOutput}: build the solution first.");
     }
 }

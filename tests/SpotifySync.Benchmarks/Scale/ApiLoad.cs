@@ -1,0 +1,106 @@
+using System.Diagnostics;
+
+namespace SpotifySync.Benchmarks.Scale;
+
+/// <summary>
+/// Load on the API over real HTTP, as the app backend would put it: closed-loop (a fixed number of clients, each
+/// sending its next request when the last one answered) and open-loop (a fixed arrival rate whatever the answers do,
+/// latency counted from each request's scheduled time, so that a slow stretch is not hidden by the requests it held back).
+/// </summary>
+internal sealed class ApiLoad(HttpClient http)
+{
+    /// <summary>Sends one request per item, <paramref name="clients"/> at a time.</summary>
+    public async Task<LatencySummary> EachOnceAsync<T>(
+        IReadOnlyList<T> items, int clients, Func<T, HttpRequestMessage> request, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
+    {
+        var next = -1;
+        return await ClosedLoopAsync(clients, () => Interlocked.Increment(ref next) is var i && i < items.Count ? request(items[i]) : null, succeeded, ct);
+    }
+
+    /// <summary>Sends requests from <paramref name="clients"/> clients for <paramref name="duration"/>.</summary>
+    public Task<LatencySummary> ForAsync(
+        TimeSpan duration, int clients, Func<HttpRequestMessage> request, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return ClosedLoopAsync(clients, () => Stopwatch.GetTimestamp() < deadline ? request() : null, succeeded, ct);
+    }
+
+    /// <summary>Offers <paramref name="perSecond"/> requests a second for <paramref name="duration"/>.</summary>
+    public async Task<LatencySummary> OpenLoopAsync(
+        int perSecond, TimeSpan duration, Func<HttpRequestMessage> request, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var latencies = new long[total];
+        var failures = 0;
+        var sent = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var scheduled = start + (long)((double)i / perSecond * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, ct);
+            }
+            var index = i;
+            sent.Add(Task.Run(async () =>
+            {
+                if (await SendAsync(request(), succeeded, ct))
+                {
+                    latencies[index] = Stopwatch.GetTimestamp() - scheduled;
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                    latencies[index] = -1;
+                }
+            }, ct));
+        }
+        await Task.WhenAll(sent);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        return LatencySummary.From([.. latencies.Where(l => l >= 0)], failures, elapsed);
+    }
+
+    private async Task<LatencySummary> ClosedLoopAsync(
+        int clients, Func<HttpRequestMessage?> nextRequest, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
+    {
+        var perClient = Enumerable.Range(0, clients).Select(_ => new List<long>()).ToArray();
+        var failures = 0;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(perClient.Select(latencies => Task.Run(async () =>
+        {
+            while (nextRequest() is { } request)
+            {
+                var sentAt = Stopwatch.GetTimestamp();
+                if (await SendAsync(request, succeeded, ct))
+                {
+                    latencies.Add(Stopwatch.GetTimestamp() - sentAt);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }, ct)));
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        return LatencySummary.From([.. perClient.SelectMany(l => l)], failures, elapsed);
+    }
+
+    private async Task<bool> SendAsync(HttpRequestMessage request, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
+    {
+        try
+        {
+            using (request)
+            using (var response = await http.SendAsync(request, ct))
+            {
+                // Read the body, as a client would: the answer is not complete before it.
+                await response.Content.ReadAsByteArrayAsync(ct);
+                return succeeded(response);
+            }
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}

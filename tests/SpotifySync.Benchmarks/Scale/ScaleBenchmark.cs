@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using SpotifySync.Benchmarks.Throughput;
+using SpotifySync.SpotifyEmulator;
+
+namespace SpotifySync.Benchmarks.Scale;
+
+/// <summary>
+/// The scale run: 2 silo processes, the API process, PostgreSQL and the emulator on this machine; N users connected
+/// through the API, then each figure of issue 14 in turn (see <see cref="RunAsync"/>). Nothing is asserted: figures.
+/// </summary>
+internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progress)
+{
+    private const string ApiKey = "scale-benchmark-api-key-0123456789";
+
+    /// <summary>Generous: the emulator is the only Spotify here, and the budget is issue 13's subject, not this one's.</summary>
+    private const int CallBudget = 1_000_000;
+
+    private static readonly EmulatorUserSettings Listener = new() { InitialPlays = 50, PlayInterval = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Two clusters on one database (one Orleans service, so the second finds the first's reminders and queue). The
+    /// <em>paced</em> one has Spotify's call budget of an hourly schedule at this size, as a deployment would: the app's
+    /// requests are timed while syncs run at that pace, not while they take every core. It is then killed (-9) and
+    /// the <em>unpaced</em> one started: its start is timed with every reminder in the table, and it drains the first
+    /// syncs left and a sync-all as fast as the machine can (issue 13's throughput), then goes idle for the memory figures.
+    /// </summary>
+    public async Task<ScaleRun> RunAsync(CancellationToken ct)
+    {
+        progress.Say($"starting PostgreSQL and the emulator; {settings.Users:N0} users");
+        await using var infrastructure = await BenchmarkInfrastructure.StartAsync(ct);
+        var machine = MachineDescription.Current(await PostgresVersionAsync(infrastructure.DataSource, ct));
+        var users = Enumerable.Range(0, settings.Users).Select(i => infrastructure.Spotify.AddUser($"listener-{i:D6}", Listener)).ToArray();
+        var serviceId = $"scale-{Guid.NewGuid():N}";
+        var overrides = new Dictionary<string, string>
+        {
+            ["Orleans:ServiceId"] = serviceId,
+            // A day between scheduled syncs: the reminders exist (that is what is measured) but few fire during the run.
+            ["Sync:Interval"] = "1.00:00:00",
+            ["Sync:IdleUserCollectionAge"] = settings.IdleCollectionAge.ToString("c"),
+        };
+
+        progress.Say($"starting the paced cluster (2 silos, {settings.PacedCallsPer30Seconds:N0} calls per 30 s) and the API");
+        var paced = await SiloCluster.StartAsync(infrastructure, "paced", settings.PacedCallsPer30Seconds, ct, overrides);
+        LatencySummary connects, closedLoop, openLoop;
+        SiloMemory fresh;
+        try
+        {
+            var api = await paced.StartApiAsync(ApiKey, ct);
+            using var http = ApiClient(api);
+            var load = new ApiLoad(http);
+            // Read before the warm-up: its grains are still in memory right after it (JIT'd code is not on the heap).
+            fresh = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
+            progress.Say($"warming up for {settings.WarmUp.TotalSeconds:0} s");
+            await WarmUpAsync(load, infrastructure.Spotify, ct);
+
+            progress.Say($"connecting {settings.Users:N0} users through the API, {settings.Clients} clients");
+            connects = await load.EachOnceAsync(users, settings.Clients,
+                user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
+                r => r.StatusCode == HttpStatusCode.OK, ct);
+            progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
+
+            var pressed = users.Take(settings.ManualSyncUsers).Select(u => u.UserId).ToArray();
+            HttpRequestMessage Press() => new(HttpMethod.Post, $"api/users/{pressed[Random.Shared.Next(pressed.Length)]}/sync");
+            static bool Accepted(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.Accepted;
+            progress.Say($"manual syncs closed-loop, {settings.Clients} clients, {settings.ClosedLoopDuration.TotalSeconds:0} s");
+            closedLoop = await load.ForAsync(settings.ClosedLoopDuration, settings.Clients, Press, Accepted, ct);
+            progress.Say($"  {closedLoop.PerSecond:N0}/s, p99 {closedLoop.P99.TotalMilliseconds:N1} ms; open-loop at {settings.OpenLoopRate}/s");
+            openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Accepted, ct);
+            progress.Say($"  p99 {openLoop.P99.TotalMilliseconds:N1} ms");
+        }
+        finally
+        {
+            await paced.DisposeAsync(); // SIGKILL: its reminders and queue stay in PostgreSQL for the next cluster
+        }
+
+        progress.Say("starting the unpaced cluster on the same tables");
+        var leftOver = await QueuedSyncsAsync(infrastructure.DataSource, ct);
+        var clusterClock = Stopwatch.StartNew();
+        await using var cluster = await SiloCluster.StartAsync(infrastructure, "unpaced", CallBudget, ct, overrides);
+        var clusterStart = clusterClock.Elapsed;
+        progress.Say($"  ready in {clusterStart.TotalSeconds:N1} s with {settings.Users:N0} reminders; draining {leftOver:N0} queued syncs");
+        var drainClock = Stopwatch.StartNew();
+        await QueueDrain.WaitAsync(cluster.Coordinator, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(2), ct);
+        var leftOverDrain = drainClock.Elapsed;
+
+        progress.Say("sync-all through the API");
+        var unpacedApi = await cluster.StartApiAsync(ApiKey, ct);
+        using var unpacedHttp = ApiClient(unpacedApi);
+        var resyncStart = DateTimeOffset.UtcNow;
+        var syncAllClock = Stopwatch.StartNew();
+        using var syncAll = await unpacedHttp.PostAsync("api/spotify/sync-all-users", null, ct);
+        var syncAllAnswer = syncAllClock.Elapsed;
+        syncAll.EnsureSuccessStatusCode();
+        var queued = (await syncAll.Content.ReadFromJsonAsync<SyncAllAnswer>(ct))!.NewlyQueued;
+        await QueueDrain.WaitAsync(cluster.Coordinator, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(2), ct);
+        var resyncDrain = syncAllClock.Elapsed;
+        var syncedTwice = await UsersSyncedSinceAsync(infrastructure.DataSource, resyncStart, ct);
+        progress.Say($"  answered in {syncAllAnswer.TotalMilliseconds:N0} ms, {queued:N0} queued, drained in {resyncDrain.TotalSeconds:N0} s");
+
+        var idleWait = settings.IdleCollectionAge * 1.5 + TimeSpan.FromSeconds(30);
+        progress.Say($"waiting {idleWait.TotalSeconds:0} s for idle user grains to leave memory");
+        await Task.Delay(idleWait, ct);
+        var idle = await SiloMemory.ReadAsync(cluster, cluster.Silos, ct);
+        var storage = await StorageFootprint.ReadAsync(infrastructure.DataSource, ct);
+        progress.Say($"  heap {(idle.HeapBytes - fresh.HeapBytes) / (double)settings.Users:N0} B per user, {idle.UserActivations:N0} user grains active");
+
+        progress.Say("kill -9 of one silo, a new silo started with every reminder in the table");
+        cluster.Silos[1].Kill();
+        var restartReady = await cluster.AddSiloAsync(ct);
+        // The new silo takes its share of the reminder ring once the membership has dropped the dead silo.
+        await Task.Delay(TimeSpan.FromSeconds(45), ct);
+        var restarted = await SiloMemory.ReadAsync(cluster, [cluster.Silos[^1]], ct);
+        progress.Say($"  ready in {restartReady.TotalSeconds:N1} s");
+
+        progress.Say($"commit cost: empty listening_data, then {settings.CommitCostTableRows:N0} rows");
+        await cluster.DisposeAsync();
+        var commitCost = await CommitCost.MeasureAsync(infrastructure.Postgres, settings.CommitCostTableRows, settings.CommitsTimed, progress.Say, ct);
+
+        return new ScaleRun
+        {
+            Settings = settings,
+            Machine = machine,
+            Fresh = fresh,
+            Connects = connects,
+            ManualClosedLoop = closedLoop,
+            ManualOpenLoop = openLoop,
+            ClusterStart = clusterStart,
+            LeftOverFirstSyncs = leftOver,
+            LeftOverDrain = leftOverDrain,
+            SyncAllAnswer = syncAllAnswer,
+            SyncAllQueued = queued,
+            ResyncDrain = resyncDrain,
+            UsersSyncedTwice = syncedTwice,
+            Idle = idle,
+            Storage = storage,
+            RestartReady = restartReady,
+            RestartedSiloAfterReady = restarted,
+            CommitCost = commitCost,
+        };
+    }
+
+    private static HttpClient ApiClient(Testing.ServiceProcess api)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = api.HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
+    }
+
+    private static async Task<long> QueuedSyncsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM sync_queue");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Fresh processes compile (and recompile, tier by tier) for their first minute of load, which a running service
+    /// has long finished: before anything is timed, throwaway users are connected, their "Sync Data" pressed and
+    /// then disconnected, for <see cref="ScaleSettings.WarmUp"/>. Disconnected, they hold no reminder and are not
+    /// synced again; their grains are idle like everyone's by the time memory is read.
+    /// </summary>
+    private async Task WarmUpAsync(ApiLoad load, EmulatorState spotify, CancellationToken ct)
+    {
+        var connected = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var next = 0;
+        await load.ForAsync(settings.WarmUp * 0.6, settings.Clients, () =>
+        {
+            var user = spotify.AddUser($"warm-up-{Interlocked.Increment(ref next):D6}", Listener);
+            connected.Enqueue(user.UserId);
+            return new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) };
+        }, r => r.IsSuccessStatusCode, ct);
+        var warmUpUsers = connected.ToArray();
+        await load.ForAsync(settings.WarmUp * 0.2, settings.Clients,
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/users/{warmUpUsers[Random.Shared.Next(warmUpUsers.Length)]}/sync"), r => r.IsSuccessStatusCode, ct);
+        await load.EachOnceAsync(warmUpUsers, settings.Clients,
+            userId => new HttpRequestMessage(HttpMethod.Delete, $"api/users/{userId}/spotify"), r => r.IsSuccessStatusCode, ct);
+        progress.Say($"  warmed up with {warmUpUsers.Length:N0} throwaway users");
+    }
+
+    private static async Task<long> UsersSyncedSinceAsync(NpgsqlDataSource dataSource, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM spotify_users WHERE last_sync_outcome = 'succeeded' AND last_sync_completed_at >= @since");
+        command.Parameters.AddWithValue("since", since);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<string> PostgresVersionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SHOW server_version");
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private sealed record SyncAllAnswer(int UsersFound, int NewlyQueued);
+}

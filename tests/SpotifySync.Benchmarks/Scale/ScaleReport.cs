@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+
+namespace SpotifySync.Benchmarks.Scale;
+
+/// <summary>The scale run as a markdown section of <c>docs/benchmarks.md</c>: each target of issue 14 beside its figure.</summary>
+internal sealed class ScaleReport(ScaleRun run)
+{
+    public string ToMarkdown()
+    {
+        var s = run.Settings;
+        var text = new StringBuilder();
+        Line(text, $"## Scale: {s.Users:N0} connected users{(s.Quick ? " (quick run)" : "")}");
+        Line(text, "");
+        Line(text, $"Machine: {run.Machine}. Two silo processes, the API process, PostgreSQL and the emulator all on this machine, "
+            + $"with the load generator. Paced: the first cluster has the call budget an hourly schedule of this many users needs "
+            + $"(`Spotify:CallsPer30Seconds` = {s.PacedCallsPer30Seconds:N0}), as a deployment would, so the API is timed beside syncs at that pace; "
+            + $"it is then killed (-9) and an unpaced cluster started on the same tables drains the rest as fast as the machine allows. Command: `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale{(s.Quick ? " --quick" : "")}{(s.Quick || s.Users == 100_000 ? "" : $" --users {s.Users}")}`.");
+        Line(text, "");
+        Line(text, "| what | target | measured | |");
+        Line(text, "| --- | --- | --- | --- |");
+        var c = run.Connects;
+        Row(text, $"connects through the API, {s.Clients} clients", "≥ 1,000/s, p99 < 100 ms",
+            $"{c.PerSecond:N0}/s, p50 {Ms(c.P50)}, p99 {Ms(c.P99)}, {c.Failures} failed", c.PerSecond >= 1_000 && c.P99.TotalMilliseconds < 100);
+        var closed = run.ManualClosedLoop;
+        Row(text, $"\"Sync Data\" closed-loop, {s.Clients} clients, {s.ManualSyncUsers:N0} users pressing", "≥ 5,000/s",
+            $"{closed.PerSecond:N0}/s, p50 {Ms(closed.P50)}, p99 {Ms(closed.P99)}, {closed.Failures} failed", closed.PerSecond >= 5_000);
+        var open = run.ManualOpenLoop;
+        Row(text, $"\"Sync Data\" open-loop, {s.OpenLoopRate}/s offered for {s.OpenLoopDuration.TotalSeconds:0} s", "p99 < 20 ms",
+            $"p50 {Ms(open.P50)}, p99 {Ms(open.P99)}, max {Ms(open.Max)}, {open.Failures} failed", open.P99.TotalMilliseconds < 20);
+        Row(text, "sync-all answer", "< 1 s, everyone queued",
+            $"{Ms(run.SyncAllAnswer)}, {run.SyncAllQueued:N0} queued", run.SyncAllAnswer < TimeSpan.FromSeconds(1) && run.SyncAllQueued == s.Users);
+        Row(text, "managed heap per connected idle user (both silos, reminders included)", "≤ 2 KB",
+            $"{run.HeapPerIdleUser:N0} B ({run.Idle.UserActivations:N0} user grains still active)", run.HeapPerIdleUser <= 2_048);
+        Row(text, "silo started (after `kill -9` of another) with every reminder in the table, ready", "≤ 30 s",
+            $"{run.RestartReady.TotalSeconds:N1} s", run.RestartReady <= TimeSpan.FromSeconds(30));
+        Line(text, "");
+        Line(text, "| other figures | measured |");
+        Line(text, "| --- | --- |");
+        Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
+        Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");
+        Line(text, $"| re-sync of everyone: sync-all to queue drained | {run.ResyncDrain.TotalSeconds:N0} s, {run.SyncAllQueued / run.ResyncDrain.TotalSeconds:N0} users/s; {run.UsersSyncedTwice:N0} users synced successfully |");
+        Line(text, $"| resident memory per connected idle user (both silos, over the fresh silos) | {run.ResidentPerIdleUser:N0} B |");
+        Line(text, $"| silos fresh → idle with {s.Users:N0} users: heap / resident | {Mb(run.Fresh.HeapBytes)} → {Mb(run.Idle.HeapBytes)} / {Mb(run.Fresh.ResidentBytes)} → {Mb(run.Idle.ResidentBytes)} |");
+        Line(text, $"| reminder rows | {run.Storage.ReminderRows:N0} |");
+        Line(text, $"| heap the reminder service keeps per reminder (the new silo, ~half the ring, no user grain run) | {run.HeapPerReminder:N0} B |");
+        Line(text, $"| plays stored by the run; bytes per play, table and indexes | {run.Storage.Plays:N0}; {run.Storage.BytesPerPlay:N0} B |");
+        var cost = run.CommitCost;
+        Line(text, $"| one sync's commit (50 new plays + user row), empty `listening_data` | p50 {Ms(cost.Empty.P50)}, p99 {Ms(cost.Empty.P99)} |");
+        Line(text, $"| the same with {cost.Footprint.Plays:N0} plays in the table | p50 {Ms(cost.Full.P50)}, p99 {Ms(cost.Full.P99)} (ratio of p50s {cost.Full.P50 / cost.Empty.P50:N2}) |");
+        Line(text, $"| bytes per play at {cost.Footprint.Plays:N0} plays (realistic id and name lengths), table and indexes | {cost.Footprint.BytesPerPlay:N0} B (filled in {cost.FillTime.TotalSeconds:N0} s) |");
+        return text.ToString();
+    }
+
+    private static void Row(StringBuilder text, string what, string target, string measured, bool met) =>
+        Line(text, $"| {what} | {target} | {measured} | {(met ? "met" : "**missed**")} |");
+
+    private static void Line(StringBuilder text, FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
+
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString(t.TotalMilliseconds < 10 ? "N1" : "N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+}

@@ -1,0 +1,37 @@
+using SpotifySync.Benchmarks.Throughput;
+
+namespace SpotifySync.Benchmarks.Scale;
+
+/// <summary>Everything one scale run measured, for the report.</summary>
+internal sealed record ScaleRun
+{
+    public required ScaleSettings Settings { get; init; }
+    public required MachineDescription Machine { get; init; }
+    public required SiloMemory Fresh { get; init; }
+    public required LatencySummary Connects { get; init; }
+    public required TimeSpan ClusterStart { get; init; }
+    public required long LeftOverFirstSyncs { get; init; }
+    public required TimeSpan LeftOverDrain { get; init; }
+    public required LatencySummary ManualClosedLoop { get; init; }
+    public required LatencySummary ManualOpenLoop { get; init; }
+    public required TimeSpan SyncAllAnswer { get; init; }
+    public required int SyncAllQueued { get; init; }
+    public required TimeSpan ResyncDrain { get; init; }
+    public required long UsersSyncedTwice { get; init; }
+    public required SiloMemory Idle { get; init; }
+    public required StorageFootprint Storage { get; init; }
+    public required TimeSpan RestartReady { get; init; }
+    public required SiloMemory RestartedSiloAfterReady { get; init; }
+    public required CommitCostResult CommitCost { get; init; }
+
+    /// <summary>Managed heap per connected idle user, both silos, over what the fresh silos held.</summary>
+    public double HeapPerIdleUser => (double)(Idle.HeapBytes - Fresh.HeapBytes) / Settings.Users;
+
+    public double ResidentPerIdleUser => (double)(Idle.ResidentBytes - Fresh.ResidentBytes) / Settings.Users;
+
+    /// <summary>
+    /// What the reminder service keeps per reminder: the silo started after the kill holds its share of the ring's
+    /// reminders and has run no user grain yet (its share is about half; the figure counts it as half).
+    /// </summary>
+    public double HeapPerReminder => (RestartedSiloAfterReady.HeapBytes - Fresh.HeapBytes / 2.0) / (Storage.ReminderRows / 2.0);
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace SpotifySync.Benchmarks.Scale;
+
+/// <summary>
+/// What one scale run does, from the command line after <c>scale</c>: the full run (100,000 users) or <c>--quick</c>
+/// (2,000 users, short windows, a 1-million-row commit table: the CI-sized run), and <c>--users N</c> to override.
+/// </summary>
+internal sealed record ScaleSettings
+{
+    public const string Usage = "usage: scale [--quick] [--users N]   (N >= 200)";
+
+    private const int MinUsers = 200;
+
+    public required bool Quick { get; init; }
+
+    public required int Users { get; init; }
+
+    /// <summary>
+    /// <c>Spotify:CallsPer30Seconds</c> of the paced cluster: what hourly syncs of <see cref="Users"/> need (about two
+    /// calls per user and hour, a recently-played page and a token refresh), at least 300.
+    /// </summary>
+    public int PacedCallsPer30Seconds => Math.Max(300, (int)Math.Ceiling(Users * 2 / 120.0));
+
+    /// <summary>Load on throwaway users before anything is timed (see <see cref="ScaleBenchmark"/>).</summary>
+    public required TimeSpan WarmUp { get; init; }
+
+    /// <summary>Concurrent API clients for the connects and the closed-loop manual syncs (the 64).</summary>
+    public int Clients { get; init; } = 64;
+
+    /// <summary>
+    /// The users whose "Sync Data" button is pressed in the manual-sync rounds: the app's active few, not the whole
+    /// base, so that the syncs those presses queue drain in seconds rather than re-syncing everyone.
+    /// </summary>
+    public required int ManualSyncUsers { get; init; }
+
+    public required TimeSpan ClosedLoopDuration { get; init; }
+
+    /// <summary>The open-loop round offers requests at this fixed rate, whatever the answers do (the 500/s).</summary>
+    public int OpenLoopRate { get; init; } = 500;
+
+    public required TimeSpan OpenLoopDuration { get; init; }
+
+    /// <summary>
+    /// <c>Sync:IdleUserCollectionAge</c> of the run's silos: the idle measurement waits this long (plus a margin)
+    /// after the last sync. The full run keeps the shipped default.
+    /// </summary>
+    public required TimeSpan IdleCollectionAge { get; init; }
+
+    /// <summary>Rows put in <c>listening_data</c> before the second commit-cost measurement (10 million in the full run).</summary>
+    public required long CommitCostTableRows { get; init; }
+
+    /// <summary>Commits timed at each table size.</summary>
+    public int CommitsTimed { get; init; } = 300;
+
+    /// <param name="args">The arguments after <c>scale</c>.</param>
+    public static ScaleSettings Parse(IReadOnlyList<string> args)
+    {
+        var quick = false;
+        int? users = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--users" when i + 1 < args.Count
+                    && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= MinUsers:
+                    users = n;
+                    i++;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
+            }
+        }
+        var userCount = users ?? (quick ? 2_000 : 100_000);
+        return new ScaleSettings
+        {
+            Quick = quick,
+            Users = userCount,
+            ManualSyncUsers = Math.Min(5_000, userCount),
+            WarmUp = TimeSpan.FromSeconds(quick ? 40 : 90),
+            ClosedLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 20),
+            OpenLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 30),
+            IdleCollectionAge = quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromMinutes(2),
+            CommitCostTableRows = quick ? 1_000_000 : 10_000_000,
+        };
+    }
+}
