@@ -6,12 +6,17 @@ namespace SpotifySync.Grains.Coordination;
 /// <summary>
 /// The coordinator's in-memory queue: two lanes (manual ahead of scheduled), each user at most once.
 /// Every change returns the entry to persist, so the grain can write it through to <c>sync_queue</c>.
+/// Within a lane the entries are in the order of their sort keys (appends take the next key, a put-in-front the one
+/// before the first), so a user's position is counted from the keys (<see cref="LaneKeyCount"/>), not walked: every
+/// connect and "Sync Data" answers with one, and a walk of a 100,000-user queue held the coordinator for milliseconds.
 /// </summary>
 public sealed class SyncQueue
 {
     private readonly LinkedList<SyncQueueEntry> _manual = new();
     private readonly LinkedList<SyncQueueEntry> _scheduled = new();
     private readonly Dictionary<string, LinkedListNode<SyncQueueEntry>> _byUser = new(StringComparer.Ordinal);
+    private readonly LaneKeyCount _manualKeys = new();
+    private readonly LaneKeyCount _scheduledKeys = new();
     private long _lastSortKey;
     private long _firstSortKey;
 
@@ -25,7 +30,7 @@ public sealed class SyncQueue
         {
             if (!_byUser.ContainsKey(entry.UserId))
             {
-                _byUser[entry.UserId] = Lane(entry.Priority).AddLast(entry);
+                Append(entry);
                 _lastSortKey = Math.Max(_lastSortKey, entry.SortKey);
                 _firstSortKey = Math.Min(_firstSortKey, entry.SortKey);
             }
@@ -39,7 +44,7 @@ public sealed class SyncQueue
     public (int Position, bool AlreadyQueued, SyncQueueEntry? Changed) Enqueue(string userId, SyncTrigger trigger, DateTimeOffset now)
     {
         var (alreadyQueued, changed) = Add(userId, trigger, now);
-        // Appended entries sit at the end of their lane; only an untouched entry needs the walk.
+        // Appended entries sit at the end of their lane; only an untouched entry needs counting.
         var position = changed is null
             ? PositionOf(userId)!.Value
             : changed.Priority == SyncPriority.Manual ? _manual.Count : Count;
@@ -62,6 +67,9 @@ public sealed class SyncQueue
         return (false, Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now, Guid.CreateVersion7(now))));
     }
 
+    /// <summary>Every entry in the order they will be dispatched (when no user is skipped).</summary>
+    public IEnumerable<SyncQueueEntry> InOrder => _manual.Concat(_scheduled);
+
     /// <summary>The queued entry of a user, if any.</summary>
     public SyncQueueEntry? Find(string userId) => _byUser.TryGetValue(userId, out var node) ? node.Value : null;
 
@@ -79,6 +87,7 @@ public sealed class SyncQueue
         }
         var entry = new SyncQueueEntry(userId, SyncPriority.Manual, trigger, --_firstSortKey, now, syncId);
         _byUser[userId] = _manual.AddFirst(entry);
+        _manualKeys.Add(entry.SortKey);
         return entry;
     }
 
@@ -108,24 +117,23 @@ public sealed class SyncQueue
         return null;
     }
 
-    /// <summary>1-based position, or null when the user is not queued. Walks the queue: for status calls, not hot paths.</summary>
+    /// <summary>1-based position, or null when the user is not queued.</summary>
     public int? PositionOf(string userId)
     {
         if (!_byUser.TryGetValue(userId, out var node))
         {
             return null;
         }
-        var position = node.Value.Priority == SyncPriority.Manual ? 0 : _manual.Count;
-        for (var n = node; n is not null; n = n.Previous)
-        {
-            position++;
-        }
-        return position;
+        var entry = node.Value;
+        return entry.Priority == SyncPriority.Manual
+            ? _manualKeys.CountAtOrBelow(entry.SortKey)
+            : _manual.Count + _scheduledKeys.CountAtOrBelow(entry.SortKey);
     }
 
     private SyncQueueEntry Append(SyncQueueEntry entry)
     {
         _byUser[entry.UserId] = Lane(entry.Priority).AddLast(entry);
+        Keys(entry.Priority).Add(entry.SortKey);
         return entry;
     }
 
@@ -133,7 +141,10 @@ public sealed class SyncQueue
     {
         node.List!.Remove(node);
         _byUser.Remove(node.Value.UserId);
+        Keys(node.Value.Priority).Remove(node.Value.SortKey);
     }
+
+    private LaneKeyCount Keys(SyncPriority priority) => priority == SyncPriority.Manual ? _manualKeys : _scheduledKeys;
 
     private LinkedList<SyncQueueEntry> Lane(SyncPriority priority) => priority == SyncPriority.Manual ? _manual : _scheduled;
 }

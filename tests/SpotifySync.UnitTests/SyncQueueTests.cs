@@ -138,6 +138,70 @@ public sealed class SyncQueueTests
         Assert.Equal(1, queue.Count);
     }
 
+    [Fact]
+    public void Positions_are_the_queue_order_after_any_mix_of_enqueues_promotions_skips_put_in_fronts_and_a_reload()
+    {
+        var random = new Random(20261201);
+        var queue = new SyncQueue();
+        for (var step = 0; step < 20_000; step++)
+        {
+            var userId = $"u{random.Next(3_000)}";
+            switch (random.Next(10))
+            {
+                case < 5:
+                    var (position, _, _) = queue.Enqueue(userId, random.Next(4) == 0 ? SyncTrigger.Manual : SyncTrigger.Scheduled, Now);
+                    Assert.Equal(WalkedPosition(queue, userId), position);
+                    break;
+                case < 8:
+                    // A dequeue that skips users (still running) takes entries from the middle of a lane.
+                    queue.DequeueFirst(id => id.GetHashCode() % 3 != 0 || random.Next(2) == 0);
+                    break;
+                case 8:
+                    queue.PutInFront(userId, SyncTrigger.Manual, Guid.NewGuid(), Now);
+                    break;
+                default:
+                    Assert.Equal(WalkedPosition(queue, userId), queue.PositionOf(userId));
+                    break;
+            }
+        }
+        var reloaded = new SyncQueue();
+        reloaded.Load(queue.InOrder.Reverse());
+        var order = queue.InOrder.Select(e => e.UserId).ToList();
+        for (var i = 0; i < order.Count; i++)
+        {
+            Assert.Equal(i + 1, reloaded.PositionOf(order[i]));
+        }
+    }
+
+    [Fact]
+    public void Lane_key_counts_hold_negative_keys_block_edges_and_removals()
+    {
+        var keys = new LaneKeyCount();
+        long[] present = [-1_025, -1_024, -1, 0, 1, 1_023, 1_024, 5_000];
+        foreach (var key in present)
+        {
+            keys.Add(key);
+        }
+        keys.Add(1); // twice: still one entry
+        keys.Remove(0);
+        keys.Remove(77); // absent: nothing changes
+
+        Assert.Equal(0, keys.CountAtOrBelow(-2_000));
+        Assert.Equal(1, keys.CountAtOrBelow(-1_025));
+        Assert.Equal(2, keys.CountAtOrBelow(-2));
+        Assert.Equal(3, keys.CountAtOrBelow(0));
+        Assert.Equal(5, keys.CountAtOrBelow(1_023));
+        Assert.Equal(6, keys.CountAtOrBelow(1_024));
+        Assert.Equal(7, keys.CountAtOrBelow(long.MaxValue >> 11));
+    }
+
+    /// <summary>The position as the queue's order says it, counted along that order.</summary>
+    private static int? WalkedPosition(SyncQueue queue, string userId)
+    {
+        var index = queue.InOrder.Select(e => e.UserId).ToList().IndexOf(userId);
+        return index < 0 ? null : index + 1;
+    }
+
     private static List<string> DrainIds(SyncQueue queue)
     {
         var ids = new List<string>();
