@@ -31,10 +31,9 @@ public static class UserSyncEndpoints
                 errors.ContainsKey("userId") ? "(invalid id)" : userId, string.Join(", ", errors.Keys));
             return TypedResults.ValidationProblem(errors, title: "The connect request is not valid");
         }
-        var status = await grains.GetGrain<IUserSyncGrain>(userId)
+        var connected = await grains.GetGrain<IUserSyncGrain>(userId)
             .ConnectAsync(new SpotifyConnection(body.RefreshToken!, body.AccessToken, body.ExpiresAt, body.Scope));
-        var position = await Coordinator(grains).GetPositionAsync(userId);
-        return TypedResults.Ok(SyncStatusResponse.From(status, position));
+        return TypedResults.Ok(SyncStatusResponse.From(connected.Status, connected.FirstSync?.Position));
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> DisconnectAsync(

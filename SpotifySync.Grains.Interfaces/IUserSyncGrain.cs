@@ -8,8 +8,11 @@ namespace SpotifySync.Grains.Interfaces;
 /// </summary>
 public interface IUserSyncGrain : IGrainWithStringKey
 {
-    /// <summary>Connect or reconnect: store tokens, make sure the schedule exists, queue a first sync.</summary>
-    Task<UserSyncStatus> ConnectAsync(SpotifyConnection connection);
+    /// <summary>
+    /// Connect or reconnect: store tokens, make sure the schedule exists, queue a first sync. Answers with that
+    /// sync's ticket too, so the app learns the user's place in the queue without a second call.
+    /// </summary>
+    Task<UserConnected> ConnectAsync(SpotifyConnection connection);
 
     /// <summary>Stop the schedule and forget the tokens; the plays stay.</summary>
     Task<UserSyncStatus> DisconnectAsync();

@@ -62,9 +62,10 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><c>ConnectionStrings:Postgres</c> with <see cref="PostgresConnectionTuning"/> applied (for our pool and Orleans' providers alike).</summary>
     public static string PostgresConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString
-            ? connectionString
+            ? PostgresConnectionTuning.Apply(connectionString)
             : throw new InvalidOperationException(
                 "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres), e.g. Host=localhost;Username=spotifysync;Password=...;Database=spotifysync");
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Placement;
 using SpotifySync.Grains.Diagnostics;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
@@ -20,8 +21,14 @@ namespace SpotifySync.Grains.Users;
 /// starts a new <em>connection</em>; a sync that started under an older one stops at its next step and writes
 /// nothing, so it can neither revive a disconnected user nor store a token of a connection the app replaced.
 /// </para>
+/// <para>
+/// Placed on the silo that first calls it (the API's gateway silo, or the silo whose reminder service fires): the
+/// grain holds nothing PostgreSQL does not and comes and goes with its idle age, so where it lives matters less than
+/// not forwarding every connect and "Sync Data" to a random other silo first.
+/// </para>
 /// </summary>
 [Reentrant]
+[PreferLocalPlacement]
 public sealed partial class UserSyncGrain(
     SpotifyUserStore users,
     ListeningDataWriter writer,
@@ -64,7 +71,7 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    public async Task<UserSyncStatus> ConnectAsync(SpotifyConnection connection)
+    public async Task<UserConnected> ConnectAsync(SpotifyConnection connection)
     {
         if (string.IsNullOrWhiteSpace(connection.RefreshToken))
         {
@@ -78,8 +85,8 @@ public sealed partial class UserSyncGrain(
         await _row.ChangeAsync(current => UserRecordChanges.Connected(
             current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now), CancellationToken.None);
         LogConnected(UserId);
-        await RequestSyncAsync(SyncTrigger.Connect);
-        return Status();
+        var firstSync = await RequestSyncAsync(SyncTrigger.Connect);
+        return new UserConnected(Status(), firstSync);
     }
 
     public async Task<UserSyncStatus> DisconnectAsync()

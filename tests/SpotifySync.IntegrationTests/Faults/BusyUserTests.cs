@@ -53,7 +53,7 @@ public sealed class BusyUserTests(FaultsCluster cluster) : IDisposable
         var reconnectedAt = DateTimeOffset.UtcNow;
         var connected = await cluster.User(userId).ConnectAsync(new SpotifyConnection(reauthorized));
         Assert.True(watch.Elapsed < AtOnce, $"connect took {watch.Elapsed.TotalMilliseconds:0} ms");
-        Assert.Equal(UserConnectionState.Active, connected.State);
+        Assert.Equal(UserConnectionState.Active, connected.Status.State);
 
         cluster.Spotify.Faults.Reset();
         await cluster.WaitForOutcomeAfterAsync(userId, reconnectedAt, "succeeded");

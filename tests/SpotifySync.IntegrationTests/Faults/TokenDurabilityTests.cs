@@ -83,7 +83,7 @@ public sealed class TokenDurabilityTests(FaultsCluster cluster) : IDisposable
         await BumpVersionAsync(userId);
         var reauthorized = cluster.Spotify.Reauthorize(userId);
         var connected = await cluster.User(userId).ConnectAsync(new SpotifyConnection(reauthorized));
-        Assert.Equal(UserConnectionState.Active, connected.State);
+        Assert.Equal(UserConnectionState.Active, connected.Status.State);
         Assert.Equal(reauthorized, await cluster.StoredRefreshTokenAsync(userId));
 
         await BumpVersionAsync(userId);

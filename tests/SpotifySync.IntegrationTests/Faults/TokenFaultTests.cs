@@ -40,9 +40,9 @@ public sealed class TokenFaultTests(FaultsCluster cluster) : IDisposable
         var newToken = cluster.Spotify.Reauthorize(userId);
         var reconnectedAt = DateTimeOffset.UtcNow;
         var reconnected = await cluster.User(userId).ConnectAsync(new SpotifyConnection(newToken));
-        Assert.Equal(UserConnectionState.Active, reconnected.State);
-        Assert.True(reconnected.AuthorizedAt >= reconnectedAt);
-        Assert.NotNull(reconnected.NextScheduledSync);
+        Assert.Equal(UserConnectionState.Active, reconnected.Status.State);
+        Assert.True(reconnected.Status.AuthorizedAt >= reconnectedAt);
+        Assert.NotNull(reconnected.Status.NextScheduledSync);
         await cluster.WaitForOutcomeAfterAsync(userId, reconnectedAt, "succeeded");
         Assert.Equal(cluster.Spotify.PlaysOf(userId).Count, await cluster.Database.CountAsync(userId));
     }
