@@ -21,8 +21,13 @@
 // (see Scale/):
 //   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale --quick           # 2,000 users
 //   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale [--users N]       # 100,000 users by default
+//
+// Steady state from reminders alone (issue 14; see Steady/): two intervals of scheduled syncs, nothing else:
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- steady --quick          # 2,000 users every 2 min
+//   dotnet run -c Release --project tests/SpotifySync.Benchmarks -- steady [--users N] [--interval T]  # 100,000 every 30 min
 using BenchmarkDotNet.Running;
 using SpotifySync.Benchmarks.Scale;
+using SpotifySync.Benchmarks.Steady;
 using SpotifySync.Benchmarks.Throughput;
 
 namespace SpotifySync.Benchmarks;
@@ -40,6 +45,10 @@ public static class Program
         if (args.Length > 0 && args[0] == ScaleCommand.Name)
         {
             return await ScaleCommand.RunAsync(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == SteadyCommand.Name)
+        {
+            return await SteadyCommand.RunAsync(args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
         return 0;

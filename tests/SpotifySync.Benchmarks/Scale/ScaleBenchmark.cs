@@ -45,7 +45,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         progress.Say($"starting the paced cluster (2 silos, {settings.PacedCallsPer30Seconds:N0} calls per 30 s) and the API");
         var paced = await SiloCluster.StartAsync(infrastructure, "paced", settings.PacedCallsPer30Seconds, ct, overrides);
         LatencySummary connects, closedLoop, openLoop;
-        SiloMemory fresh;
+        SiloMemory fresh, afterConnects;
         try
         {
             var api = await paced.StartApiAsync(ApiKey, ct);
@@ -61,6 +61,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
                 user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
                 r => r.StatusCode == HttpStatusCode.OK, ct);
             progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
+            afterConnects = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
 
             var pressed = users.Take(settings.ManualSyncUsers).Select(u => u.UserId).ToArray();
             HttpRequestMessage Press() => new(HttpMethod.Post, $"api/users/{pressed[Random.Shared.Next(pressed.Length)]}/sync");
@@ -125,6 +126,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             Machine = machine,
             Fresh = fresh,
             Connects = connects,
+            AfterConnects = afterConnects,
             ManualClosedLoop = closedLoop,
             ManualOpenLoop = openLoop,
             ClusterStart = clusterStart,

@@ -15,7 +15,7 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"Machine: {run.Machine}. Two silo processes, the API process, PostgreSQL and the emulator all on this machine, "
             + $"with the load generator. Paced: the first cluster has the call budget an hourly schedule of this many users needs "
             + $"(`Spotify:CallsPer30Seconds` = {s.PacedCallsPer30Seconds:N0}), as a deployment would, so the API is timed beside syncs at that pace; "
-            + $"it is then killed (-9) and an unpaced cluster started on the same tables drains the rest as fast as the machine allows. Command: `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale{(s.Quick ? " --quick" : "")}{(s.Quick || s.Users == 100_000 ? "" : $" --users {s.Users}")}`.");
+            + $"it is then killed (-9) and an unpaced cluster started on the same tables drains the rest as fast as the machine allows. Command: `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- scale{(s.Quick ? " --quick" : "")}{(s.Users == (s.Quick ? ScaleSettings.QuickUsers : ScaleSettings.FullUsers) ? "" : $" --users {s.Users}")}`.");
         Line(text, "");
         Line(text, "| what | target | measured | |");
         Line(text, "| --- | --- | --- | --- |");
@@ -40,6 +40,7 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");
         Line(text, $"| re-sync of everyone: sync-all to queue drained | {run.ResyncDrain.TotalSeconds:N0} s, {run.SyncAllQueued / run.ResyncDrain.TotalSeconds:N0} users/s; {run.UsersSyncedTwice:N0} users synced successfully |");
+        Line(text, $"| managed heap per user grain in memory (right after the connects, {run.AfterConnects.UserActivations:N0} in memory; its reminder included) | {run.HeapPerActiveUser:N0} B |");
         Line(text, $"| resident memory per connected idle user (both silos, over the fresh silos) | {run.ResidentPerIdleUser:N0} B |");
         Line(text, $"| silos fresh → idle with {s.Users:N0} users: heap / resident | {Mb(run.Fresh.HeapBytes)} → {Mb(run.Idle.HeapBytes)} / {Mb(run.Fresh.ResidentBytes)} → {Mb(run.Idle.ResidentBytes)} |");
         Line(text, $"| reminder rows | {run.Storage.ReminderRows:N0} |");

@@ -9,6 +9,9 @@ internal sealed record ScaleRun
     public required MachineDescription Machine { get; init; }
     public required SiloMemory Fresh { get; init; }
     public required LatencySummary Connects { get; init; }
+
+    /// <summary>Right after the connects: most users' grains still in memory (those connected in the last idle age).</summary>
+    public required SiloMemory AfterConnects { get; init; }
     public required TimeSpan ClusterStart { get; init; }
     public required long LeftOverFirstSyncs { get; init; }
     public required TimeSpan LeftOverDrain { get; init; }
@@ -26,6 +29,9 @@ internal sealed record ScaleRun
 
     /// <summary>Managed heap per connected idle user, both silos, over what the fresh silos held.</summary>
     public double HeapPerIdleUser => (double)(Idle.HeapBytes - Fresh.HeapBytes) / Settings.Users;
+
+    /// <summary>Managed heap per user grain in memory, its reminder included, from the silos right after the connects.</summary>
+    public double HeapPerActiveUser => AfterConnects.UserActivations == 0 ? 0 : (double)(AfterConnects.HeapBytes - Fresh.HeapBytes) / AfterConnects.UserActivations;
 
     public double ResidentPerIdleUser => (double)(Idle.ResidentBytes - Fresh.ResidentBytes) / Settings.Users;
 

@@ -10,6 +10,9 @@ internal sealed record ScaleSettings
 {
     public const string Usage = "usage: scale [--quick] [--users N]   (N >= 200)";
 
+    public const int QuickUsers = 2_000;
+    public const int FullUsers = 100_000;
+
     private const int MinUsers = 200;
 
     public required bool Quick { get; init; }
@@ -74,7 +77,7 @@ internal sealed record ScaleSettings
                     throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
             }
         }
-        var userCount = users ?? (quick ? 2_000 : 100_000);
+        var userCount = users ?? (quick ? QuickUsers : FullUsers);
         return new ScaleSettings
         {
             Quick = quick,

@@ -107,6 +107,33 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task After_a_silo_is_killed_the_survivor_fires_every_users_reminder_and_each_user_keeps_being_synced_on_schedule()
+    {
+        var scheduled = new Dictionary<string, string> { ["Sync:Enabled"] = "true" };
+        var a = await StartSiloAsync("silo-a", runOnStartup: false, scheduled);
+        await StartSiloAsync("silo-b", runOnStartup: false, scheduled);
+        var grains = await ConnectClientAsync();
+        var users = Enumerable.Range(1, 20).Select(i => $"reminder-user-{i}").ToArray();
+        foreach (var userId in users)
+        {
+            var user = shared.Spotify.AddUser(userId);
+            await grains.GetGrain<IUserSyncGrain>(userId).ConnectAsync(new SpotifyConnection(user.RefreshToken));
+        }
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        // Reminders are spread over the ring: with 20 users, about half lived on the silo about to die.
+        await UntilEveryUserHasAScheduledSyncAfterAsync(dataSource, users, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60), "a scheduled sync before the kill");
+
+        a.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        // The survivor must first declare the dead silo dead (two missed 2 s probes here), then take its reminder range.
+        await UntilEveryUserHasAScheduledSyncAfterAsync(dataSource, users, killedAt, TimeSpan.FromSeconds(60), "a scheduled sync after the kill");
+        var allBackAt = DateTimeOffset.UtcNow;
+        // And from then on, each within its interval (4 s here), with room for a busy machine.
+        await UntilEveryUserHasAScheduledSyncAfterAsync(dataSource, users, allBackAt, Interval * 3, "the next scheduled sync on the survivor");
+        Assert.Equal(0, await new ListeningDatabase(dataSource).DuplicateRowGroupsAsync());
+    }
+
+    [Fact]
     public async Task A_silo_with_a_bad_setting_refuses_to_start_and_names_the_key()
     {
         var silo = ServiceProcess.StartSilo("silo-misconfigured", SiloConfiguration(runOnStartup: false, new()
@@ -122,9 +149,9 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
         Assert.Contains("Sync:SpacingBetweenUsers", error.Message);
     }
 
-    private async Task<ServiceProcess> StartSiloAsync(string name, bool runOnStartup)
+    private async Task<ServiceProcess> StartSiloAsync(string name, bool runOnStartup, Dictionary<string, string>? overrides = null)
     {
-        var silo = ServiceProcess.StartSilo(name, SiloConfiguration(runOnStartup), _logDirectory);
+        var silo = ServiceProcess.StartSilo(name, SiloConfiguration(runOnStartup, overrides), _logDirectory);
         _silos.Add(silo);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
         return silo;
@@ -153,6 +180,40 @@ public sealed class MultiProcessClusterTests(SyncCluster shared) : IAsyncLifetim
             configuration[key] = value;
         }
         return configuration;
+    }
+
+    /// <summary>Watched in the table, not through the grains: a call would activate a grain without its reminder.</summary>
+    private async Task UntilEveryUserHasAScheduledSyncAfterAsync(NpgsqlDataSource dataSource, string[] users, DateTimeOffset after, TimeSpan timeout, string what)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT user_id FROM spotify_users
+            WHERE user_id = ANY(@users)
+              AND NOT (last_sync_trigger = 'scheduled' AND last_sync_outcome = 'succeeded' AND last_sync_completed_at > @after)
+            """);
+        command.Parameters.AddWithValue("users", users);
+        command.Parameters.AddWithValue("after", after);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var waiting = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    waiting.Add(reader.GetString(0));
+                }
+            }
+            if (waiting.Count == 0)
+            {
+                return;
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"{waiting.Count} users without {what} within {timeout.TotalSeconds:0}s: {string.Join(", ", waiting)}. Silo logs:\n{string.Join("\n---\n", _silos.Select(s => s.Log))}");
+            }
+            await Task.Delay(200);
+        }
     }
 
     private async Task<IGrainFactory> ConnectClientAsync()

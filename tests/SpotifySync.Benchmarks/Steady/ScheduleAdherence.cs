@@ -1,0 +1,39 @@
+namespace SpotifySync.Benchmarks.Steady;
+
+/// <summary>
+/// How well one user's scheduled syncs kept to their reminder over a window: each due time
+/// <c>anchor + k × interval</c> inside the window is served by the first sync at or after it and before the next due
+/// time; that sync's delay is its lateness. A due time with no sync before the next one (or before the watching
+/// ended) is missed; a second sync before the next due time is an extra one.
+/// </summary>
+internal sealed record ScheduleAdherence(int DueTimes, int Missed, int Extra, IReadOnlyList<TimeSpan> Lateness)
+{
+    /// <param name="syncs">When Spotify saw the user's syncs (any order).</param>
+    /// <param name="from">Due times from here on are judged...</param>
+    /// <param name="judgeUntil">...up to here.</param>
+    /// <param name="observedUntil">Syncs were watched until here: a due time not served by then counts as missed.</param>
+    public static ScheduleAdherence Of(
+        DateTimeOffset anchor, TimeSpan interval, IEnumerable<DateTimeOffset> syncs, DateTimeOffset from, DateTimeOffset judgeUntil, DateTimeOffset observedUntil)
+    {
+        var times = syncs.Order().ToArray();
+        var due = anchor + interval * Math.Ceiling((from - anchor) / interval);
+        var dueTimes = 0;
+        var missed = 0;
+        var extra = 0;
+        var lateness = new List<TimeSpan>();
+        for (; due <= judgeUntil; due += interval)
+        {
+            dueTimes++;
+            var end = due + interval < observedUntil ? due + interval : observedUntil;
+            var served = times.Where(t => t >= due && t < end).ToArray();
+            if (served.Length == 0)
+            {
+                missed++;
+                continue;
+            }
+            lateness.Add(served[0] - due);
+            extra += served.Length - 1;
+        }
+        return new ScheduleAdherence(dueTimes, missed, extra, lateness);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace SpotifySync.Benchmarks.Steady;
+
+/// <summary>
+/// <c>steady [--quick] [--users N] [--interval T]</c>: N users (100,000; quick 2,000) synced by their reminders alone
+/// every T (30 min; quick 2 min) for two intervals after the first syncs.
+/// </summary>
+internal sealed record SteadySettings
+{
+    public const string Usage = "usage: steady [--quick] [--users N] [--interval hh:mm:ss]   (N >= 100, interval >= 1 min)";
+
+    public required bool Quick { get; init; }
+
+    public required int Users { get; init; }
+
+    public required TimeSpan Interval { get; init; }
+
+    /// <summary>Intervals watched after the first syncs.</summary>
+    public int Intervals { get; init; } = 2;
+
+    /// <summary>A sync later than this share of the interval counts as late (the 10%).</summary>
+    public double LateShare { get; init; } = 0.10;
+
+    public double SyncsPerSecond => Users / Interval.TotalSeconds;
+
+    public static SteadySettings Parse(IReadOnlyList<string> args)
+    {
+        var quick = false;
+        int? users = null;
+        TimeSpan? interval = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--users" when i + 1 < args.Count
+                    && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 100:
+                    users = n;
+                    i++;
+                    break;
+                case "--interval" when i + 1 < args.Count
+                    && TimeSpan.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var t) && t >= TimeSpan.FromMinutes(1):
+                    interval = t;
+                    i++;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
+            }
+        }
+        return new SteadySettings
+        {
+            Quick = quick,
+            Users = users ?? (quick ? 2_000 : 100_000),
+            Interval = interval ?? (quick ? TimeSpan.FromMinutes(2) : TimeSpan.FromMinutes(30)),
+        };
+    }
+}
