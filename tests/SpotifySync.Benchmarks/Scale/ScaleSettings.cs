@@ -1,4 +1,4 @@
-using System.Globalization;
+using SpotifySync.Benchmarks.Throughput;
 
 namespace SpotifySync.Benchmarks.Scale;
 
@@ -59,24 +59,7 @@ internal sealed record ScaleSettings
     /// <param name="args">The arguments after <c>scale</c>.</param>
     public static ScaleSettings Parse(IReadOnlyList<string> args)
     {
-        var quick = false;
-        int? users = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--users" when i + 1 < args.Count
-                    && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= MinUsers:
-                    users = n;
-                    i++;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
-            }
-        }
+        var (quick, users, _) = BenchmarkArguments.Parse(args, MinUsers, Usage);
         var userCount = users ?? (quick ? QuickUsers : FullUsers);
         return new ScaleSettings
         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using SpotifySync.Benchmarks.Throughput;
 
 namespace SpotifySync.Benchmarks.Steady;
 
@@ -26,30 +26,7 @@ internal sealed record SteadySettings
 
     public static SteadySettings Parse(IReadOnlyList<string> args)
     {
-        var quick = false;
-        int? users = null;
-        TimeSpan? interval = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--users" when i + 1 < args.Count
-                    && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 100:
-                    users = n;
-                    i++;
-                    break;
-                case "--interval" when i + 1 < args.Count
-                    && TimeSpan.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var t) && t >= TimeSpan.FromMinutes(1):
-                    interval = t;
-                    i++;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
-            }
-        }
+        var (quick, users, interval) = BenchmarkArguments.Parse(args, minUsers: 100, Usage, minInterval: TimeSpan.FromMinutes(1));
         return new SteadySettings
         {
             Quick = quick,

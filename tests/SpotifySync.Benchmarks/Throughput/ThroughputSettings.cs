@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SpotifySync.Benchmarks.Throughput;
 
 /// <summary>
@@ -49,24 +47,7 @@ internal sealed record ThroughputSettings
     /// <param name="args">The arguments after <c>throughput</c>.</param>
     public static ThroughputSettings Parse(IReadOnlyList<string> args)
     {
-        var quick = false;
-        int? users = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--users" when i + 1 < args.Count
-                    && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= MinUsers:
-                    users = n;
-                    i++;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
-            }
-        }
+        var (quick, users, _) = BenchmarkArguments.Parse(args, MinUsers, Usage);
         var userCount = users ?? (quick ? 1_000 : 10_000);
         var peerUsersWithSleep = Math.Min(10, userCount / 2);
         return new ThroughputSettings
