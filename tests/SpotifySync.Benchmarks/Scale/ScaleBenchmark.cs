@@ -31,7 +31,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
     {
         progress.Say($"starting PostgreSQL and the emulator; {settings.Users:N0} users");
         await using var infrastructure = await BenchmarkInfrastructure.StartAsync(ct);
-        var machine = MachineDescription.Current(await PostgresVersionAsync(infrastructure.DataSource, ct));
+        var machine = MachineDescription.Current(await infrastructure.PostgresVersionAsync(ct));
         var users = Enumerable.Range(0, settings.Users).Select(i => infrastructure.Spotify.AddUser($"listener-{i:D6}", Listener)).ToArray();
         var serviceId = $"scale-{Guid.NewGuid():N}";
         var overrides = new Dictionary<string, string>
@@ -187,12 +187,6 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             "SELECT count(*) FROM spotify_users WHERE last_sync_outcome = 'succeeded' AND last_sync_completed_at >= @since");
         command.Parameters.AddWithValue("since", since);
         return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task<string> PostgresVersionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("SHOW server_version");
-        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private sealed record SyncAllAnswer(int UsersFound, int NewlyQueued);

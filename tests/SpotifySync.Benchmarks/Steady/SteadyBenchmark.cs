@@ -20,7 +20,7 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
     {
         progress.Say($"starting PostgreSQL, the emulator and 2 silos; {settings.Users:N0} users every {settings.Interval}");
         await using var infrastructure = await BenchmarkInfrastructure.StartAsync(ct);
-        var machine = MachineDescription.Current(await ScalarAsync<string>(infrastructure.DataSource, "SHOW server_version", ct));
+        var machine = MachineDescription.Current(await infrastructure.PostgresVersionAsync(ct));
         var users = Enumerable.Range(0, settings.Users).Select(i => infrastructure.Spotify.AddUser($"listener-{i:D6}", Listener)).ToArray();
         await using var cluster = await SiloCluster.StartAsync(infrastructure, "steady", callsPer30Seconds: 0, ct, new Dictionary<string, string>
         {
@@ -66,12 +66,6 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
             anchors[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
         }
         return anchors;
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 }
 

@@ -34,6 +34,13 @@ internal sealed class BenchmarkInfrastructure : IAsyncDisposable
 
     public string TokenEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The PostgreSQL server's version, named in every report's machine line.</summary>
+    public async Task<string> PostgresVersionAsync(CancellationToken ct)
+    {
+        await using var command = DataSource.CreateCommand("SHOW server_version");
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public static async Task<BenchmarkInfrastructure> StartAsync(CancellationToken ct)
     {
         var postgres = await PostgresServer.StartAsync(ct);

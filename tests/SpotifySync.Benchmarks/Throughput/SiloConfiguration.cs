@@ -1,5 +1,4 @@
 using System.Globalization;
-using SpotifySync.Testing;
 
 namespace SpotifySync.Benchmarks.Throughput;
 

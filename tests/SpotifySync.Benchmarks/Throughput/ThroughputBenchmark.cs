@@ -16,7 +16,7 @@ internal sealed class ThroughputBenchmark(ThroughputSettings settings, ProgressL
     {
         progress.Say("starting PostgreSQL and the Spotify emulator");
         await using var infrastructure = await BenchmarkInfrastructure.StartAsync(ct);
-        var machine = MachineDescription.Current(await PostgresVersionAsync(infrastructure, ct));
+        var machine = MachineDescription.Current(await infrastructure.PostgresVersionAsync(ct));
 
         RoundMeasurement connectRound;
         var warmUp = new List<RoundMeasurement>();
@@ -78,11 +78,5 @@ internal sealed class ThroughputBenchmark(ThroughputSettings settings, ProgressL
         var cpu = CpuMeter.Start(cluster);
         await Task.Delay(IdleStretch, ct);
         return cpu.Stop();
-    }
-
-    private static async Task<string> PostgresVersionAsync(BenchmarkInfrastructure infrastructure, CancellationToken ct)
-    {
-        await using var command = infrastructure.DataSource.CreateCommand("SHOW server_version");
-        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 }
