@@ -3,30 +3,68 @@ using SpotifySync.Grains.Interfaces;
 namespace SpotifySync.Silo;
 
 /// <summary>
-/// Wakes the coordinator now and then. Its queue lives in PostgreSQL, but only an activation drains it:
-/// if the coordinator's silo dies, this brings it back on a surviving silo without waiting for the next enqueue.
+/// Wakes the coordinator. Its queue lives in PostgreSQL, but only an activation drains it: if the coordinator's silo
+/// dies, this brings it back on a surviving silo without waiting for the next enqueue. Every change of the cluster's
+/// membership wakes it at once (a silo declared dead is the moment its activations can be recreated elsewhere), and a
+/// slow period catches anything else (a wake that failed, a coordinator that deactivated itself).
 /// </summary>
-public sealed partial class CoordinatorWatch(IGrainFactory grains, ILogger<CoordinatorWatch> logger) : BackgroundService
+public sealed partial class CoordinatorWatch(IGrainFactory grains, IClusterMembershipService membership, ILogger<CoordinatorWatch> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(WakePeriodicallyAsync(stoppingToken), WakeOnMembershipChangeAsync(stoppingToken));
+
+    private async Task WakePeriodicallyAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period);
         do
         {
-            try
-            {
-                await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnsureRunningAsync();
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogWakeFailed(e);
-            }
+            await WakeAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    private async Task WakeOnMembershipChangeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var known = new HashSet<SiloAddress>();
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                var lost = snapshot.Members.Values
+                    .Where(m => m.Status == SiloStatus.Dead && known.Remove(m.SiloAddress))
+                    .Select(m => m.SiloAddress)
+                    .ToList();
+                known.UnionWith(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
+                if (lost.Count > 0)
+                {
+                    LogSiloLost(string.Join(", ", lost));
+                    await WakeAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WakeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).EnsureRunningAsync();
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogWakeFailed(e);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not wake the sync coordinator; will try again")]
     private partial void LogWakeFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo(s) {Silos} declared dead: waking the sync coordinator in case it lived there")]
+    private partial void LogSiloLost(string silos);
 }

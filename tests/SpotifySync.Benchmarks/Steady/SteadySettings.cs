@@ -3,8 +3,8 @@ using SpotifySync.Benchmarks.Throughput;
 namespace SpotifySync.Benchmarks.Steady;
 
 /// <summary>
-/// <c>steady [--quick] [--users N] [--interval T]</c>: N users (100,000; quick 2,000) synced by their reminders alone
-/// every T (30 min; quick 2 min) for two intervals after the first syncs.
+/// <c>steady [--quick] [--users N] [--interval T]</c>: N users (100,000; quick 1,000) synced by their reminders alone
+/// every T (30 min; quick 1 min, Orleans' shortest reminder period) for two intervals after the first syncs.
 /// </summary>
 internal sealed record SteadySettings
 {
@@ -30,8 +30,8 @@ internal sealed record SteadySettings
         return new SteadySettings
         {
             Quick = quick,
-            Users = users ?? (quick ? 2_000 : 100_000),
-            Interval = interval ?? (quick ? TimeSpan.FromMinutes(2) : TimeSpan.FromMinutes(30)),
+            Users = users ?? (quick ? 1_000 : 100_000),
+            Interval = interval ?? (quick ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30)),
         };
     }
 }

@@ -4,7 +4,8 @@ namespace SpotifySync.Benchmarks.Throughput;
 /// What every whole-system benchmark command does around its run: parse its arguments (a bad one prints the usage and
 /// exits 2), run with Ctrl+C wired to cancel (the first Ctrl+C cleans up: silos, API, PostgreSQL and temp folders; a
 /// second one is the user insisting and ends the process at once), print the report and write it to its own section
-/// of <c>docs/benchmarks.md</c>.
+/// of <c>docs/benchmarks.md</c>, or of the file named by <c>--output PATH</c> (CI's quick runs, which must not replace
+/// the committed figures).
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -16,9 +17,11 @@ internal static class BenchmarkCommand
         Func<TSettings, ProgressLog, CancellationToken, Task<string>> runToMarkdown)
     {
         TSettings settings;
+        string document;
         try
         {
-            settings = parse(args);
+            (document, var others) = SplitOutput(args);
+            settings = parse(others);
         }
         catch (ArgumentException e)
         {
@@ -41,7 +44,8 @@ internal static class BenchmarkCommand
             var section = await runToMarkdown(settings, new ProgressLog(), cancel.Token);
             Console.WriteLine();
             Console.WriteLine(section);
-            Console.WriteLine($"written to {BenchmarksDocument.WriteSection(name, section)}");
+            BenchmarksDocument.WriteSection(document, name, section);
+            Console.WriteLine($"written to {document}");
             return 0;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -53,5 +57,19 @@ internal static class BenchmarkCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static (string Document, IReadOnlyList<string> Others) SplitOutput(IReadOnlyList<string> args)
+    {
+        var at = args.ToList().IndexOf("--output");
+        if (at < 0)
+        {
+            return (BenchmarksDocument.DefaultPath, args);
+        }
+        if (at + 1 >= args.Count || args[at + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("--output needs a file path");
+        }
+        return (args[at + 1], args.Where((_, i) => i != at && i != at + 1).ToArray());
     }
 }
