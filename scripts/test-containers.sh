@@ -5,6 +5,8 @@
 # printing its figure. Checks the results in PostgreSQL and at the emulator, then removes everything it made (its own
 # compose project, network, volume and podman service), pass or fail.
 #   1. kill -9 of the silo holding the dispatch lease while the queue drains: recovery time to the next dispatch
+#   3. PostgreSQL's container restarted while the queue drains: silos and API stay up, nothing lost or doubled
+#   4. rolling restart of the three silos with SIGTERM, one at a time, during a sync-all: no failed sync
 # CONTAINER_TEST_KEEP=1 leaves the stack (and the podman service) running for inspection.
 # Run as root (rootful podman); installs podman, runc, debootstrap, docker-compose and jq when missing.
 # Exit status 0 when every check passed. Only container addresses on the project's own bridge network get traffic.
@@ -42,6 +44,7 @@ container() { echo "${project}_$1_1"; }
 address() { podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(container "$1")"; }
 sql() { podman exec "$(container postgres)" psql -U spotifysync -d spotifysync -Atqc "$1"; }
 now_ms() { date +%s%3N; }
+ready() { curl -fsS --max-time 2 "http://$(address "$1"):8080/health/ready"; }
 say() { echo "[$(date -u +%H:%M:%S)] $*"; }
 fail() { echo "FAILED: $*" >&2; failures=$((failures + 1)); }
 
@@ -157,9 +160,58 @@ wait_for 180 synced_since "$round_start" || fail "scenario 1: not every user syn
 say "scenario 1: every user synced again"
 # A killed container stays down (an explicit kill is not a crash for the restart policy): the operator starts it.
 compose start "$victim" >/dev/null 2>&1
-ready() { curl -fsS --max-time 2 "http://$(address "$1"):8080/health/ready"; }
 wait_for 60 ready "$victim" || fail "scenario 1: $victim did not rejoin after its restart"
 check_plays "scenario 1"
+
+# Syncs a silo finished with any outcome but success, from its /metrics (the counter restarts with the process).
+unsuccessful_syncs() {
+  curl -fsS --max-time 5 "http://$(address "$1"):8080/metrics" 2>/dev/null \
+    | awk '/^spotifysync_user_syncs_total\{/ && !/outcome="succeeded"/ { n += $NF } END { printf "%d\n", n }'
+}
+started_at() { podman inspect -f '{{.State.StartedAt}}' "$(container "$1")"; }
+
+# --- 3. PostgreSQL restarted mid-run ------------------------------------------------------------------------------
+say "scenario 3: sync-all, then PostgreSQL's container restarted mid-queue"
+declare -A started
+for s in silo1 silo2 silo3 api; do started[$s]=$(started_at "$s"); done
+round_start=$(now_ms)
+api -X POST "$api_url/api/spotify/sync-all-users" >/dev/null
+sleep 4
+pg_down_at=$(now_ms)
+podman restart -t 10 "$(container postgres)" >/dev/null
+say "scenario 3: PostgreSQL back after $(( ($(now_ms) - pg_down_at) / 1000 )) s"
+api_status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "X-Api-Key: $API_KEY" "$api_url/api/sync/status" || echo timeout)
+wait_for 180 synced_since "$round_start" || fail "scenario 3: not every user synced after PostgreSQL's restart"
+for s in silo1 silo2 silo3 api; do
+  [ "$(started_at "$s")" = "${started[$s]}" ] || fail "scenario 3: $s restarted while PostgreSQL was away"
+done
+say "scenario 3: silos and API stayed up; the API answered $api_status right after; every user synced again"
+check_plays "scenario 3"
+
+# --- 4. rolling restart with SIGTERM --------------------------------------------------------------------------------
+say "scenario 4: rolling restart of silo1..3 (SIGTERM, 30 s grace) during a sync-all"
+declare -A counted
+unsuccessful=0
+for s in silo1 silo2 silo3; do counted[$s]=$(unsuccessful_syncs "$s"); done
+round_start=$(now_ms)
+api -X POST "$api_url/api/spotify/sync-all-users" >/dev/null
+for s in silo1 silo2 silo3; do
+  sleep 3
+  unsuccessful=$(( unsuccessful + $(unsuccessful_syncs "$s") - counted[$s] ))
+  stop_at=$(now_ms)
+  podman stop -t 30 "$(container "$s")" >/dev/null
+  say "scenario 4: $s stopped gracefully in $(( ($(now_ms) - stop_at) / 1000 )) s (exit $(podman inspect -f '{{.State.ExitCode}}' "$(container "$s")"))"
+  compose start "$s" >/dev/null 2>&1
+  wait_for 90 ready "$s" || fail "scenario 4: $s did not come back"
+  counted[$s]=0
+done
+wait_for 180 synced_since "$round_start" || fail "scenario 4: not every user synced during the rolling restart"
+for s in silo1 silo2 silo3; do unsuccessful=$(( unsuccessful + $(unsuccessful_syncs "$s") - counted[$s] )); done
+reminders=$(sql "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'sync'")
+say "scenario 4: syncs that did not succeed: $unsuccessful; users with their hourly reminder: $reminders of $users"
+[ "$unsuccessful" = 0 ] || fail "scenario 4: $unsuccessful syncs did not succeed during the rolling restart"
+[ "$reminders" = "$users" ] || fail "scenario 4: $reminders reminders for $users users"
+check_plays "scenario 4"
 
 if [ "$failures" -gt 0 ]; then
   say "containers: $failures check(s) failed"
