@@ -21,6 +21,7 @@ builder.Services.AddOptions<SiloHostOptions>()
     .ValidateDataAnnotations()
     .ValidateOnStart();
 var host = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
 
 builder.UseOrleans(silo =>
 {

@@ -24,4 +24,13 @@ public sealed class SiloHostOptions
     /// Empty = loopback, for processes on one machine.
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// How long a stopping silo (SIGTERM) may take to leave the cluster gracefully: finish or hand back its syncs,
+    /// save and deactivate its grains, hand its reminders and the coordinator to the others. Shorter than the
+    /// orchestrator's grace period (compose's <c>stop_grace_period</c>, Kubernetes' <c>terminationGracePeriodSeconds</c>,
+    /// both 30 s here), or the silo is killed mid-way and the others must first declare it dead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 }
