@@ -5,6 +5,7 @@
 # printing its figure. Checks the results in PostgreSQL and at the emulator, then removes everything it made (its own
 # compose project, network, volume and podman service), pass or fail.
 #   1. kill -9 of the silo holding the dispatch lease while the queue drains: recovery time to the next dispatch
+#   2. one silo cut off the network for 60 s, then reconnected: the others carry on, it rejoins, nobody is lost
 #   3. PostgreSQL's container restarted while the queue drains: silos and API stay up, nothing lost or doubled
 #   4. rolling restart of the three silos with SIGTERM, one at a time, during a sync-all: no failed sync
 # CONTAINER_TEST_KEEP=1 leaves the stack (and the podman service) running for inspection.
@@ -169,6 +170,42 @@ unsuccessful_syncs() {
     | awk '/^spotifysync_user_syncs_total\{/ && !/outcome="succeeded"/ { n += $NF } END { printf "%d\n", n }'
 }
 started_at() { podman inspect -f '{{.State.StartedAt}}' "$(container "$1")"; }
+
+# --- 2. network partition ------------------------------------------------------------------------------------------
+# The silo that does not hold the dispatch lease is cut off (it can reach neither the others nor PostgreSQL) while a
+# sync-all drains. The cluster must declare it dead and carry on; when it is back it finds itself declared dead, stops,
+# and is restarted by its restart policy into a fresh membership. Two coordinators must never dispatch together:
+# the worst burst of recently-played reads at the emulator in any 1 s window is compared with the pace
+# (Sync:SpacingBetweenUsers = 100 ms, so 10 a second; a few more when syncs end together).
+say "scenario 2: sync-all, then one silo disconnected from the network for 60 s"
+holder=$(lease_container) || holder=silo1
+for s in silo1 silo2 silo3; do [ "$s" != "$holder" ] && cut=$s && break; done
+network="${project}_default"
+curl -fsS -X DELETE --max-time 10 "$emulator_url/_emulator/requests" >/dev/null
+round_start=$(now_ms)
+api -X POST "$api_url/api/spotify/sync-all-users" >/dev/null
+sleep 3
+cut_ip=$(address "$cut")
+podman network disconnect "$network" "$(container "$cut")"
+say "scenario 2: $cut ($cut_ip) disconnected"
+wait_for 180 synced_since "$round_start" || fail "scenario 2: the rest of the cluster did not sync everyone while $cut was cut off"
+say "scenario 2: the others synced everyone in $(( ($(now_ms) - round_start) / 1000 )) s"
+remaining=$(( 60 - ($(now_ms) - round_start) / 1000 ))
+[ "$remaining" -le 0 ] || sleep "$remaining"
+podman network connect "$network" "$(container "$cut")"
+reconnected_at=$(now_ms)
+if wait_for 120 ready "$cut"; then
+  say "scenario 2: $cut back and ready $(( ($(now_ms) - reconnected_at) / 1000 )) s after reconnecting (restarts: $(podman inspect -f '{{.RestartCount}}' "$(container "$cut")"))"
+else
+  fail "scenario 2: $cut did not become ready within 120 s of reconnecting"
+fi
+burst=$(curl -fsS --max-time 10 "$emulator_url/_emulator/requests" | jq '[.[] | select(.path == "/v1/me/player/recently-played")
+  | .receivedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601] | group_by(.) | map(length) | max // 0')
+say "scenario 2: worst burst at the emulator: $burst recently-played reads in one second (pace: 10 a second)"
+[ "$burst" -le 20 ] || fail "scenario 2: $burst reads in one second: two coordinators dispatched at once"
+reminders=$(sql "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'sync'")
+[ "$reminders" = "$users" ] || fail "scenario 2: $reminders reminders for $users users"
+check_plays "scenario 2"
 
 # --- 3. PostgreSQL restarted mid-run ------------------------------------------------------------------------------
 say "scenario 3: sync-all, then PostgreSQL's container restarted mid-queue"
