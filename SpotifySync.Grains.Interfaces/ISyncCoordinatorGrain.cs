@@ -24,9 +24,16 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     /// dispatches, so a grain that receives its dispatch late (busy, slow silo) cannot bunch up with the next
     /// user. False when the dispatch is stale (its slot was given away, or this coordinator never made it because it
     /// moved silos); the user is then queued again (<paramref name="trigger"/> and <paramref name="syncId"/> keep it
-    /// the same sync for whoever waits on it).
+    /// the same sync for whoever waits on it). <paramref name="runningOn"/> is the grain's silo: if it is declared
+    /// dead, the sync is given up at once (<see cref="ForgetSyncsOnAsync"/>) rather than after <c>Sync:InFlightTimeout</c>.
     /// </summary>
-    Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId);
+    Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId, SiloAddress runningOn);
+
+    /// <summary>
+    /// Silos were declared dead: the syncs running on them will never report, so their users go back to the front of
+    /// the queue (same trigger and sync id) instead of staying held until <c>Sync:InFlightTimeout</c>. Returns how many.
+    /// </summary>
+    Task<int> ForgetSyncsOnAsync(IReadOnlyList<SiloAddress> deadSilos);
 
     /// <summary>
     /// A user grain's sync ended. One-way: the user's grain has nothing to wait for (a lost report only keeps the

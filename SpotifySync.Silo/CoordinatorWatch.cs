@@ -5,8 +5,9 @@ namespace SpotifySync.Silo;
 /// <summary>
 /// Wakes the coordinator. Its queue lives in PostgreSQL, but only an activation drains it: if the coordinator's silo
 /// dies, this brings it back on a surviving silo without waiting for the next enqueue. Every change of the cluster's
-/// membership wakes it at once (a silo declared dead is the moment its activations can be recreated elsewhere), and a
-/// slow period catches anything else (a wake that failed, a coordinator that deactivated itself).
+/// membership wakes it at once (a silo declared dead is the moment its activations can be recreated elsewhere) and tells
+/// it to give up the syncs that were running there, and a slow period catches anything else (a wake that failed, a
+/// coordinator that deactivated itself).
 /// </summary>
 public sealed partial class CoordinatorWatch(IGrainFactory grains, IClusterMembershipService membership, ILogger<CoordinatorWatch> logger)
     : BackgroundService
@@ -40,13 +41,26 @@ public sealed partial class CoordinatorWatch(IGrainFactory grains, IClusterMembe
                 known.UnionWith(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
                 if (lost.Count > 0)
                 {
-                    LogSiloLost(string.Join(", ", lost));
-                    await WakeAsync(stoppingToken);
+                    await ForgetSyncsOnAsync(lost, stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Wakes the coordinator (in case it lived there) and gives up the syncs that were running there.</summary>
+    private async Task ForgetSyncsOnAsync(IReadOnlyList<SiloAddress> lost, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var requeued = await grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value).ForgetSyncsOnAsync(lost);
+            LogSiloLost(string.Join(", ", lost), requeued);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogWakeFailed(e);
         }
     }
 
@@ -65,6 +79,6 @@ public sealed partial class CoordinatorWatch(IGrainFactory grains, IClusterMembe
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not wake the sync coordinator; will try again")]
     private partial void LogWakeFailed(Exception e);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo(s) {Silos} declared dead: waking the sync coordinator in case it lived there")]
-    private partial void LogSiloLost(string silos);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo(s) {Silos} declared dead: sync coordinator woken, {Requeued} syncs that were running there queued again")]
+    private partial void LogSiloLost(string silos, int requeued);
 }

@@ -61,12 +61,13 @@ public sealed class DispatchGate
     }
 
     /// <summary>A dispatched grain asks to start. <see cref="ClaimResult.Unknown"/>: no dispatch of this user is known here (this activation is new).</summary>
-    public (ClaimResult Result, Dispatch? Dispatch) Claim(string userId, long dispatchId, DateTimeOffset now, TimeSpan spacing)
+    /// <param name="runningOn">The silo the grain runs on, so that its sync can be given up if that silo dies.</param>
+    public (ClaimResult Result, Dispatch? Dispatch) Claim(string userId, long dispatchId, DateTimeOffset now, TimeSpan spacing, string? runningOn = null)
     {
         if (_pending.TryGetValue(userId, out var pending) && pending.DispatchId == dispatchId)
         {
             _pending.Remove(userId);
-            var running = pending with { StartedAt = now };
+            var running = pending with { StartedAt = now, RunningOn = runningOn };
             _running[userId] = running;
             if (spacing > TimeSpan.Zero)
             {
@@ -83,8 +84,12 @@ public sealed class DispatchGate
     /// <summary>Dispatches not claimed within <paramref name="timeout"/> (busy grain, lost silo): their slots are given away.</summary>
     public IReadOnlyList<Dispatch> TakeUnclaimed(DateTimeOffset now, TimeSpan timeout) => Take(_pending, d => now - d.DispatchedAt >= timeout);
 
-    /// <summary>Running syncs that never reported back within <paramref name="timeout"/> (their silo died).</summary>
+    /// <summary>Running syncs that never reported back within <paramref name="timeout"/> (their silo died unnoticed).</summary>
     public IReadOnlyList<Dispatch> TakeLost(DateTimeOffset now, TimeSpan timeout) => Take(_running, d => now - d.StartedAt > timeout);
+
+    /// <summary>Running syncs whose grain was on one of <paramref name="deadSilos"/>: they will never report back.</summary>
+    public IReadOnlyList<Dispatch> TakeRunningOn(IReadOnlyCollection<string> deadSilos) =>
+        Take(_running, d => d.RunningOn is { } silo && deadSilos.Contains(silo));
 
     private static IReadOnlyList<Dispatch> Take(Dictionary<string, Dispatch> from, Func<Dispatch, bool> expired)
     {
@@ -117,8 +122,10 @@ public enum ClaimResult
     Unknown,
 }
 
-/// <summary>One dispatched sync. <see cref="StartedAt"/> is set when its grain claims the start.</summary>
+/// <summary>One dispatched sync. <see cref="StartedAt"/> and <see cref="RunningOn"/> are set when its grain claims the start.</summary>
 public sealed record Dispatch(string UserId, long DispatchId, DateTimeOffset DispatchedAt, SyncTrigger Trigger, Guid SyncId)
 {
     public DateTimeOffset StartedAt { get; init; }
+
+    public string? RunningOn { get; init; }
 }

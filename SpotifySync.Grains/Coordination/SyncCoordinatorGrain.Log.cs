@@ -29,6 +29,9 @@ public sealed partial class SyncCoordinatorGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator activated with {Count} users still queued")]
     private partial void LogResumed(int count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: its sync was running on silo {Silo}, declared dead; queued again at the front")]
+    private partial void LogSyncOnDeadSilo(string userId, string silo);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: sync started at {StartedAt} never reported back; forgotten")]
     private partial void LogLostSync(string userId, DateTimeOffset startedAt);
 

@@ -111,10 +111,10 @@ public sealed partial class SyncCoordinatorGrain(
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
-    public Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId)
+    public Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId, SiloAddress runningOn)
     {
         var now = time.GetUtcNow();
-        var (result, dispatch) = _gate.Claim(userId, dispatchId, now, Spacing);
+        var (result, dispatch) = _gate.Claim(userId, dispatchId, now, Spacing, runningOn.ToParsableString());
         switch (result)
         {
             case ClaimResult.Granted:
@@ -220,6 +220,22 @@ public sealed partial class SyncCoordinatorGrain(
         Task.FromResult(_queue.PositionOf(userId) ?? (_gate.Holds(userId) ? 0 : (int?)null));
 
     public Task EnsureRunningAsync() => Task.CompletedTask;
+
+    public Task<int> ForgetSyncsOnAsync(IReadOnlyList<SiloAddress> deadSilos)
+    {
+        var now = time.GetUtcNow();
+        var requeued = new List<SyncQueueEntry>();
+        foreach (var lost in _gate.TakeRunningOn(deadSilos.Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal)))
+        {
+            LogSyncOnDeadSilo(lost.UserId, lost.RunningOn!);
+            if (_queue.Find(lost.UserId) is null)
+            {
+                requeued.Add(_queue.PutInFront(lost.UserId, lost.Trigger, lost.SyncId, now));
+            }
+        }
+        _queueWrites.Upsert(requeued);
+        return Task.FromResult(requeued.Count);
+    }
 
     private async Task DispatchNextAsync(CancellationToken cancellationToken)
     {

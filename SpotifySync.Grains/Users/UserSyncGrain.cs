@@ -38,6 +38,7 @@ public sealed partial class UserSyncGrain(
     IOptionsMonitor<SyncOptions> syncOptions,
     TimeProvider time,
     SyncMetrics metrics,
+    ILocalSiloDetails silo,
     ILogger<UserSyncGrain> logger)
     : Grain, IUserSyncGrain, IRemindable
 {
@@ -113,7 +114,7 @@ public sealed partial class UserSyncGrain(
         await _syncGate.WaitAsync();
         try
         {
-            if (!await Coordinator.ClaimStartAsync(UserId, dispatchId, trigger, syncId))
+            if (!await Coordinator.ClaimStartAsync(UserId, dispatchId, trigger, syncId, silo.SiloAddress))
             {
                 // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
                 return;

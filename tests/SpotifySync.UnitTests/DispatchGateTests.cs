@@ -79,4 +79,24 @@ public sealed class DispatchGateTests
         Assert.Equal(Now, Assert.Single(gate.TakeLost(Now + TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(5))).StartedAt);
         Assert.True(gate.IsIdle);
     }
+
+    [Fact]
+    public void The_syncs_running_on_a_dead_silo_are_given_up_and_the_others_keep_running()
+    {
+        var gate = new DispatchGate();
+        var a = gate.Dispatch(Entry("a"), Now);
+        var b = gate.Dispatch(Entry("b"), Now);
+        var c = gate.Dispatch(Entry("c"), Now);
+        gate.Claim("a", a.DispatchId, Now, TimeSpan.Zero, runningOn: "silo-1");
+        gate.Claim("b", b.DispatchId, Now, TimeSpan.Zero, runningOn: "silo-2");
+
+        var given = Assert.Single(gate.TakeRunningOn(["silo-1", "silo-3"]));
+
+        Assert.Equal(("a", "silo-1"), (given.UserId, given.RunningOn));
+        Assert.False(gate.Holds("a"));
+        Assert.True(gate.Holds("b"));
+        // Not yet claimed: nobody knows where it will run; the claim timeout covers it.
+        Assert.True(gate.Holds("c"));
+        Assert.Empty(gate.TakeRunningOn(["silo-1"]));
+    }
 }

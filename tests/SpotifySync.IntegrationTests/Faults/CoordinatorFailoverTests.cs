@@ -1,3 +1,4 @@
+using System.Net;
 using Orleans.Runtime;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Testing;
@@ -18,7 +19,7 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
 
         // As when the coordinator's silo died after dispatching: the new activation has no record of the dispatch.
         var claimedAt = DateTimeOffset.UtcNow;
-        Assert.False(await cluster.Coordinator.ClaimStartAsync(userId, dispatchId: long.MaxValue, SyncTrigger.Manual, Guid.NewGuid()));
+        Assert.False(await cluster.Coordinator.ClaimStartAsync(userId, dispatchId: long.MaxValue, SyncTrigger.Manual, Guid.NewGuid(), SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1)));
 
         // Not lost: queued again by the refused claim (or already, by its own schedule), and it syncs.
         Assert.NotNull(await cluster.Coordinator.GetPositionAsync(userId));
