@@ -36,6 +36,7 @@ public sealed class ScheduleAdherenceTests
 
         Assert.Equal(1, result.Missed);
         Assert.Equal([TimeSpan.FromSeconds(5)], result.Lateness);
+        Assert.Equal(new MissedDueTime(FirstDue, default, FirstDue + Interval + TimeSpan.FromSeconds(5)), Assert.Single(result.MissedDueTimes));
     }
 
     [Fact]

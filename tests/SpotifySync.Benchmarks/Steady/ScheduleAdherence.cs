@@ -8,6 +8,9 @@ namespace SpotifySync.Benchmarks.Steady;
 /// </summary>
 internal sealed record ScheduleAdherence(int DueTimes, int Missed, int Extra, IReadOnlyList<TimeSpan> Lateness)
 {
+    /// <summary>Each missed due time with the user's nearest syncs before and after it, to tell why it was missed.</summary>
+    public IReadOnlyList<MissedDueTime> MissedDueTimes { get; init; } = [];
+
     /// <param name="syncs">When Spotify saw the user's syncs (any order).</param>
     /// <param name="from">Due times from here on are judged...</param>
     /// <param name="judgeUntil">...up to here.</param>
@@ -21,6 +24,7 @@ internal sealed record ScheduleAdherence(int DueTimes, int Missed, int Extra, IR
         var missed = 0;
         var extra = 0;
         var lateness = new List<TimeSpan>();
+        var missedDueTimes = new List<MissedDueTime>();
         for (; due <= judgeUntil; due += interval)
         {
             dueTimes++;
@@ -29,11 +33,16 @@ internal sealed record ScheduleAdherence(int DueTimes, int Missed, int Extra, IR
             if (served.Length == 0)
             {
                 missed++;
+                missedDueTimes.Add(new MissedDueTime(due, times.LastOrDefault(t => t < due), times.FirstOrDefault(t => t >= due)));
                 continue;
             }
             lateness.Add(served[0] - due);
             extra += served.Length - 1;
         }
-        return new ScheduleAdherence(dueTimes, missed, extra, lateness);
+        return new ScheduleAdherence(dueTimes, missed, extra, lateness) { MissedDueTimes = missedDueTimes };
     }
 }
+
+/// <param name="SyncBefore">The user's last sync before the due time (default: none).</param>
+/// <param name="SyncAfter">The user's first sync at or after it (default: none).</param>
+internal sealed record MissedDueTime(DateTimeOffset Due, DateTimeOffset SyncBefore, DateTimeOffset SyncAfter);

@@ -42,8 +42,12 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
             memory.Add((DateTimeOffset.UtcNow, await SiloMemory.ReadAsync(cluster, cluster.Silos, ct)));
             var last = memory[^1].Memory;
             progress.Say($"  heap {last.HeapBytes / 1048576.0:N0} MB, {last.UserActivations:N0} user grains in memory");
+            // The readings took time: the end may have passed since the loop's test.
             var wait = observedUntil - DateTimeOffset.UtcNow;
-            await Task.Delay(wait < settings.Interval / 4 ? wait : settings.Interval / 4, ct);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait < settings.Interval / 4 ? wait : settings.Interval / 4, ct);
+            }
         }
         memory.Add((DateTimeOffset.UtcNow, await SiloMemory.ReadAsync(cluster, cluster.Silos, ct)));
 

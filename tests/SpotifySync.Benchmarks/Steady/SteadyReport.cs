@@ -41,6 +41,14 @@ internal sealed class SteadyReport(SteadyRun run)
         Line(text, $"Syncs seen in the {watched.TotalMinutes:N1} minutes watched: {run.Syncs:N0} ({run.Syncs / watched.TotalSeconds:N1}/s); user grains in memory at the readings: "
             + string.Join(" / ", run.Memory.Select(m => m.Memory.UserActivations.ToString("N0", CultureInfo.InvariantCulture)))
             + $"; resident memory {Mb(first.ResidentBytes)} → {Mb(lastMemory.ResidentBytes)}.");
+        var missedDueTimes = run.Users.SelectMany(u => u.MissedDueTimes).OrderBy(m => m.Due).ToArray();
+        if (missedDueTimes.Length > 0)
+        {
+            Line(text, "");
+            Line(text, $"Missed due times, when they fell (UTC; the user's nearest syncs before and after, as Spotify saw them): "
+                + string.Join("; ", missedDueTimes.Take(10).Select(m => $"{m.Due:HH:mm:ss.fff} (before {Time(m.SyncBefore)}, after {Time(m.SyncAfter)})"))
+                + (missedDueTimes.Length > 10 ? $"; and {missedDueTimes.Length - 10:N0} more, the last at {missedDueTimes[^1].Due:HH:mm:ss}" : "") + ".");
+        }
         return text.ToString();
     }
 
@@ -53,6 +61,8 @@ internal sealed class SteadyReport(SteadyRun run)
     private static void Line(StringBuilder text, FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
 
     private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
+
+    private static string Time(DateTimeOffset t) => t == default ? "none" : t.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("N1", CultureInfo.InvariantCulture) + " s";
 
