@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SpotifySync.Grains.Interfaces;
 
 namespace SpotifySync.Grains.Users;
 
@@ -31,4 +32,10 @@ public sealed partial class UserSyncGrain
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "User {UserId}: deactivated ({Reason}) before PostgreSQL took its unsaved state; a refresh token rotated meanwhile is lost and the user may have to reconnect")]
     private partial void LogDeactivatedUnsaved(string userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not queue the {Trigger} sync its reminder asked for (attempt {Attempt}); trying again in {Delay}")]
+    private partial void LogReminderEnqueueFailed(Exception e, string userId, SyncTrigger trigger, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: gave up queueing the {Trigger} sync its reminder asked for after {Attempts} attempts; the next tick tries again")]
+    private partial void LogReminderTickLost(Exception e, string userId, SyncTrigger trigger, int attempts);
 }

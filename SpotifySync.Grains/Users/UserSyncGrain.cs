@@ -137,7 +137,10 @@ public sealed partial class UserSyncGrain(
         if (reminderName == UserSchedule.GapFollowUpReminderName)
         {
             await _schedule.RemoveGapFollowUpAsync();
-            await RequestSyncAsync(SyncTrigger.GapFollowUp);
+            if (_row.Current is { IsActive: true })
+            {
+                await EnqueueFromReminderAsync(SyncTrigger.GapFollowUp);
+            }
             return;
         }
         if (reminderName != UserSchedule.ReminderName)
@@ -162,7 +165,30 @@ public sealed partial class UserSyncGrain(
         }
         if (options.Enabled)
         {
-            await Coordinator.EnqueueAsync(UserId, SyncTrigger.Scheduled);
+            await EnqueueFromReminderAsync(SyncTrigger.Scheduled);
+        }
+    }
+
+    /// <summary>A tick is delivered once: an enqueue that fails is tried again (<see cref="ReminderEnqueueRetry"/>), not dropped.</summary>
+    private async Task EnqueueFromReminderAsync(SyncTrigger trigger)
+    {
+        for (var failures = 0; ; )
+        {
+            try
+            {
+                await Coordinator.EnqueueAsync(UserId, trigger);
+                return;
+            }
+            catch (Exception e)
+            {
+                if (ReminderEnqueueRetry.DelayAfter(++failures) is not { } delay)
+                {
+                    LogReminderTickLost(e, UserId, trigger, failures);
+                    throw;
+                }
+                LogReminderEnqueueFailed(e, UserId, trigger, failures, delay);
+                await Task.Delay(delay, time);
+            }
         }
     }
 

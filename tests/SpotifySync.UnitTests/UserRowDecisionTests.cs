@@ -69,6 +69,15 @@ public sealed class UserRowDecisionTests
     }
 
     [Fact]
+    public void A_reminder_tick_whose_enqueue_fails_is_tried_again_for_15_seconds_then_given_up()
+    {
+        var delays = Enumerable.Range(1, ReminderEnqueueRetry.MaxAttempts).Select(ReminderEnqueueRetry.DelayAfter).ToArray();
+        Assert.Equal([1, 2, 4, 8], delays.TakeWhile(d => d is not null).Select(d => d!.Value.TotalSeconds));
+        Assert.Null(delays[^1]);
+        Assert.Null(ReminderEnqueueRetry.DelayAfter(ReminderEnqueueRetry.MaxAttempts + 1));
+    }
+
+    [Fact]
     public void The_next_due_time_is_the_first_anchor_period_after_now()
     {
         var interval = TimeSpan.FromHours(1);
