@@ -31,6 +31,8 @@ public static class ApiApplication
                 o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "spotifysync";
                 o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "spotifysync";
             });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = builder.Configuration
+                .GetSection(ApiOptions.SectionName).Get<ApiOptions>()?.ClusterCallTimeout ?? new ApiOptions().ClusterCallTimeout);
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
@@ -52,7 +54,7 @@ public static class ApiApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>()
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>().AddEndpointFilter<RequestDeadlineEndpointFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapUserSyncEndpoints();
         api.MapSyncAdminEndpoints();

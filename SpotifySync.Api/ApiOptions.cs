@@ -10,4 +10,11 @@ public sealed class ApiOptions
 
     /// <summary>Upper bound for <c>POST /api/users/{userId}/sync?wait=true</c>.</summary>
     public TimeSpan ManualSyncWaitTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// How long a request may wait on the cluster before it is answered 503 (and how long the Orleans client waits for a
+    /// grain's answer): a silo that died or was cut off must cost the app a quick "try again", not a hung request.
+    /// <c>?wait=true</c> may take <see cref="ManualSyncWaitTimeout"/> on top.
+    /// </summary>
+    public TimeSpan ClusterCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

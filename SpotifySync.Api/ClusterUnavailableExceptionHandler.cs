@@ -15,6 +15,8 @@ public sealed class ClusterUnavailableExceptionHandler(IProblemDetailsService pr
         }
         logger.LogWarning(exception, "Cluster unavailable for {Method} {Path}", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        // About what the cluster needs to declare a lost silo dead and move its grains (README, "Running a cluster").
+        http.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

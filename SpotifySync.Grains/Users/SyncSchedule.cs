@@ -6,9 +6,21 @@ namespace SpotifySync.Grains.Users;
 /// <summary>The arithmetic of a user's schedule: first due time, next due time, failure backoff.</summary>
 public static class SyncSchedule
 {
-    /// <summary>A random point of the interval, so that users connected together spread over it.</summary>
-    public static TimeSpan FirstDue(TimeSpan interval, double random0To1) =>
-        TimeSpan.FromTicks((long)(random0To1 * interval.Ticks));
+    /// <summary>
+    /// A random point of the interval, so that users connected together spread over it; one that comes sooner than
+    /// <see cref="FirstDueLead"/> after the connect moves one interval on (the spread stays even). The connect queues
+    /// a sync of its own, so a tick right after it would only read the same plays again; and a tick due at once could
+    /// reach the grain before the connect had stored the user (see UserSyncGrain.ReceiveReminder).
+    /// </summary>
+    public static TimeSpan FirstDue(TimeSpan interval, double random0To1)
+    {
+        var due = TimeSpan.FromTicks((long)(random0To1 * interval.Ticks));
+        return due < FirstDueLead(interval) ? due + interval : due;
+    }
+
+    /// <summary>One minute, or half the interval when it is shorter than two minutes.</summary>
+    public static TimeSpan FirstDueLead(TimeSpan interval) =>
+        interval < TimeSpan.FromMinutes(2) ? interval / 2 : TimeSpan.FromMinutes(1);
 
     /// <summary>The next due time of a reminder first due at <paramref name="anchor"/> and repeating every <paramref name="interval"/>.</summary>
     public static DateTimeOffset? NextDue(DateTimeOffset? anchor, TimeSpan interval, DateTimeOffset now)

@@ -47,6 +47,7 @@ public sealed partial class UserSyncGrain(
     private UserTokens _tokens = null!;
     private UserSchedule _schedule = null!;
     private long _connection;
+    private int _connectsInFlight;
     private UserRowSaveRetry _saveRetry = null!;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -79,12 +80,22 @@ public sealed partial class UserSyncGrain(
             throw new ArgumentException("A refresh token is required to connect Spotify.", nameof(connection));
         }
         var now = time.GetUtcNow();
-        var anchor = await _schedule.EnsureAsync(_row.Current?.ScheduleAnchor, now);
-        var refreshToken = tokens.Protect(connection.RefreshToken, UserId);
-        var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
-        _connection++;
-        await _row.ChangeAsync(current => UserRecordChanges.Connected(
-            current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now), CancellationToken.None);
+        // The reminder is registered before the row says "active", and may be due at once: its tick must not take the
+        // user for a disconnected one meanwhile (see ReceiveReminder).
+        _connectsInFlight++;
+        try
+        {
+            var anchor = await _schedule.EnsureAsync(_row.Current?.ScheduleAnchor, now);
+            var refreshToken = tokens.Protect(connection.RefreshToken, UserId);
+            var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
+            _connection++;
+            await _row.ChangeAsync(current => UserRecordChanges.Connected(
+                current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now), CancellationToken.None);
+        }
+        finally
+        {
+            _connectsInFlight--;
+        }
         LogConnected(UserId);
         var firstSync = await RequestSyncAsync(SyncTrigger.Connect);
         return new UserConnected(Status(), firstSync);
@@ -149,7 +160,13 @@ public sealed partial class UserSyncGrain(
         }
         if (_row.Current is not { IsActive: true } user)
         {
-            await _schedule.RemoveQuietlyAsync();
+            // A reminder left behind by a disconnect goes; one whose connect is still being stored stays (the grain is
+            // reentrant, so the tick can come between the registration and the row write). Removing that one left a
+            // connected user without a schedule: the steady benchmark found such users, never synced again.
+            if (_connectsInFlight == 0)
+            {
+                await _schedule.RemoveQuietlyAsync();
+            }
             return;
         }
         var options = syncOptions.CurrentValue;

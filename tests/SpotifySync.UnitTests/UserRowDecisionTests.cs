@@ -99,10 +99,17 @@ public sealed class UserRowDecisionTests
     }
 
     [Fact]
-    public void A_first_due_time_falls_inside_the_interval()
+    public void A_first_due_time_falls_inside_the_interval_but_never_within_a_minute_of_the_connect()
     {
-        Assert.Equal(TimeSpan.Zero, SyncSchedule.FirstDue(TimeSpan.FromHours(1), 0));
-        Assert.Equal(TimeSpan.FromMinutes(30), SyncSchedule.FirstDue(TimeSpan.FromHours(1), 0.5));
+        var hour = TimeSpan.FromHours(1);
+        Assert.Equal(TimeSpan.FromMinutes(30), SyncSchedule.FirstDue(hour, 0.5));
+        Assert.Equal(TimeSpan.FromMinutes(1), SyncSchedule.FirstDue(hour, 1 / 60.0));
+        // Sooner than a minute: the same point of the next interval, so the users' due times stay evenly spread.
+        Assert.Equal(hour, SyncSchedule.FirstDue(hour, 0));
+        Assert.Equal(TimeSpan.FromSeconds(30) + hour, SyncSchedule.FirstDue(hour, 0.5 / 60));
+        // Short (test) intervals: half the interval.
+        Assert.Equal(TimeSpan.FromSeconds(12), SyncSchedule.FirstDue(TimeSpan.FromSeconds(10), 0.2));
+        Assert.Equal(TimeSpan.FromSeconds(6), SyncSchedule.FirstDue(TimeSpan.FromSeconds(10), 0.6));
     }
 
     [Fact]
