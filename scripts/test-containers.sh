@@ -8,6 +8,8 @@
 #   2. one silo cut off the network for 60 s, then reconnected: the others carry on, it rejoins, nobody is lost
 #   3. PostgreSQL's container restarted while the queue drains: silos and API stay up, nothing lost or doubled
 #   4. rolling restart of the three silos with SIGTERM, one at a time, during a sync-all: no failed sync
+#   5. the API throughout 1-4 (a request every half second): 2xx, or 503 problem+json within Api:ClusterCallTimeout,
+#      never a hang or a 500; it answers 2xx again by itself at the end
 # CONTAINER_TEST_KEEP=1 leaves the stack (and the podman service) running for inspection.
 # Run as root (rootful podman); installs podman, runc, debootstrap, docker-compose and jq when missing.
 # Exit status 0 when every check passed. Only container addresses on the project's own bridge network get traffic.
@@ -60,6 +62,7 @@ cleanup() {
   podman ps -a -q --filter "label=com.docker.compose.project=$project" | xargs -r podman rm -f -t 2 >/dev/null 2>&1 || true
   podman network rm -f "${project}_default" >/dev/null 2>&1 || true
   podman volume rm -f "${project}_postgres-data" >/dev/null 2>&1 || true
+  [ -z "${probe_pid:-}" ] || kill "$probe_pid" 2>/dev/null || true
   kill "$service_pid" 2>/dev/null || true
   wait "$service_pid" 2>/dev/null || true
   rm -rf "$work"
@@ -126,6 +129,22 @@ check_plays() {
   [ "$missing" = 0 ] && [ "$extra" = 0 ] && [ "$duplicates" = 0 ] || fail "$label: plays missing $missing, extra $extra, duplicated $duplicates"
 }
 check_plays "after the first syncs"
+
+# --- 5. (runs through 1-4) the API answers within a bound, 2xx or 503 problem+json ------------------------------------
+# Api:ClusterCallTimeout is 10 s in the compose file's defaults; a second of margin for the HTTP round trip.
+probe_bound_ms=11000
+probe_api() {
+  local n=0 method path
+  while :; do
+    n=$((n + 1))
+    if (( n % 2 )); then method=GET path=sync-status; else method=POST path=sync; fi
+    curl -s -o /dev/null --max-time 60 -X "$method" -H "X-Api-Key: $API_KEY" \
+      -w "$(now_ms) $method %{http_code} %{time_total} %{content_type}\n" "$api_url/api/users/demo-user-1/$path" >>"$work/probes" || true
+    sleep 0.5
+  done
+}
+probe_api &
+probe_pid=$!
 
 lease_container() {
   local holder ip s
@@ -275,6 +294,21 @@ say "scenario 4: syncs that did not succeed: $unsuccessful; users with their hou
 [ "$unsuccessful" = 0 ] || fail "scenario 4: $unsuccessful syncs did not succeed during the rolling restart"
 [ "$reminders" = "$users" ] || fail "scenario 4: $reminders reminders for $users users"
 check_plays "scenario 4"
+
+# --- 5. the API during all of this ------------------------------------------------------------------------------------
+sleep 3
+kill "$probe_pid" 2>/dev/null || true
+wait "$probe_pid" 2>/dev/null || true
+probe_pid=
+outside_bound() { awk -v bound="$probe_bound_ms" '!($3 ~ /^2/ || ($3 == 503 && $5 ~ /problem\+json/)) || $4 * 1000 > bound' "$work/probes"; }
+answers=$(awk '{print $3}' "$work/probes" | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep = ", "}')
+slowest=$(awk '$4 > max { max = $4 } END { printf "%.1f", max }' "$work/probes")
+say "scenario 5: $(wc -l <"$work/probes") API requests during scenarios 1-4: $answers; slowest $slowest s (bound $((probe_bound_ms / 1000)) s)"
+if [ -n "$(outside_bound)" ]; then
+  fail "scenario 5: $(outside_bound | wc -l) answers were neither 2xx nor 503 problem+json within the bound"
+  outside_bound | head -n 5 >&2
+fi
+tail -n 4 "$work/probes" | awk '$3 !~ /^2/ { bad = 1 } END { exit bad }' || fail "scenario 5: the API's last answers were not 2xx: it did not recover"
 
 if [ "$failures" -gt 0 ]; then
   say "containers: $failures check(s) failed"
