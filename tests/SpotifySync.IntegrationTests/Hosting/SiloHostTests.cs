@@ -72,6 +72,7 @@ public sealed class SiloHostTests
         using (provider)
         {
             var endpoints = provider.GetRequiredService<IOptions<EndpointOptions>>().Value;
+            // Left to Orleans 10.4.2, this is the lowest address of the machine's interfaces (its default runs first).
             Assert.Equal(IPAddress.Parse(PodIp), endpoints.AdvertisedIPAddress);
             Assert.Equal(new IPEndPoint(IPAddress.Any, 11111), endpoints.SiloListeningEndpoint);
             Assert.Equal(new IPEndPoint(IPAddress.Any, 30000), endpoints.GatewayListeningEndpoint);
