@@ -1,8 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
-using Orleans.Configuration;
 using SpotifySync.Grains.Diagnostics;
 using SpotifySync.Grains.Options;
 using SpotifySync.Grains.Storage;
@@ -20,19 +18,13 @@ builder.Services.AddOptions<SiloHostOptions>()
     .Bind(builder.Configuration.GetSection(SiloHostOptions.SectionName))
     .ValidateDataAnnotations()
     .ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, KubernetesHostingValidator>();
 var host = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
 
 builder.UseOrleans(silo =>
 {
-    var advertised = AdvertisedAddress.Resolve(host.AdvertisedIPAddress);
-    silo.Configure<ClusterOptions>(o =>
-    {
-        o.ClusterId = host.ClusterId;
-        o.ServiceId = host.ServiceId;
-    });
-    // Inside a container the advertised address is the container's; listen on every interface there.
-    silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+    silo.UseSiloHost(host);
     silo.AddSpotifySync(builder.Configuration);
 });
 

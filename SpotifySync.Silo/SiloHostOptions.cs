@@ -21,9 +21,16 @@ public sealed class SiloHostOptions
 
     /// <summary>
     /// Address other silos and clients use: an IP, or a host name resolved at start (a compose service name).
-    /// Empty = loopback, for processes on one machine.
+    /// Empty = loopback, for processes on one machine. Not with <see cref="KubernetesHosting"/>, where it is the pod's IP.
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// This silo runs in a Kubernetes pod: Orleans' Kubernetes hosting names the silo after its pod, advertises the pod's
+    /// IP and declares dead the silos whose pods are gone. Off elsewhere: it needs the pod's service account to reach the
+    /// Kubernetes API and would stop the silo at start without it.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
 
     /// <summary>
     /// How long a stopping silo (SIGTERM) may take to leave the cluster gracefully: finish or hand back its syncs,

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of SpotifySync: unit tests, and integration tests against real parts (a private
 # PostgreSQL each test project starts and removes itself, the Spotify emulator on loopback HTTP,
-# multi-silo Orleans clusters), then the whole-system benchmarks in their quick mode and the container test.
+# multi-silo Orleans clusters), then the whole-system benchmarks in their quick mode, the container test and the
+# offline validation of the Kubernetes manifests.
 # Ends with the line "N passed, M failed".
-# Needs: the .NET 10 SDK and PostgreSQL's server binaries (installed here via apt-get when missing and root).
+# Needs: the .NET 10 SDK and PostgreSQL's server binaries (installed here via apt-get when missing and root); node and npm
+# for the manifest validation (skipped without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -61,6 +63,22 @@ if [ "$status" -eq 0 ]; then
   fi
 fi
 
+# The Kubernetes manifests (deploy/kubernetes), validated offline: Kubernetes' schemas, unknown fields, cross-references,
+# and a deliberately broken copy that must be rejected (scripts/validate-kubernetes.sh: npm ci, then about 2 s).
+# Independent of the build, so it runs whatever happened above; skipped where npm is missing.
+kubernetes_failed=0; kubernetes_passed=0
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "== kubernetes manifests: skipped (needs node and npm)"
+else
+  echo "== kubernetes manifests: scripts/validate-kubernetes.sh"
+  if bash scripts/validate-kubernetes.sh; then
+    kubernetes_passed=1
+  else
+    echo "the Kubernetes manifest validation failed" >&2
+    kubernetes_failed=1; status=1
+  fi
+fi
+
 passed=0; failed=0; total=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -70,8 +88,9 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
 done
 
-# Each quick benchmark run and the container test count as one check each.
-passed=$((passed + benchmarks_passed + containers_passed)); failed=$((failed + benchmarks_failed + containers_failed))
+# Each quick benchmark run, the container test and the manifest validation count as one check each.
+passed=$((passed + benchmarks_passed + containers_passed + kubernetes_passed))
+failed=$((failed + benchmarks_failed + containers_failed + kubernetes_failed))
 
 if [ "$total" -eq 0 ]; then
   echo "no test results found (build failed?)" >&2
@@ -79,5 +98,6 @@ if [ "$total" -eq 0 ]; then
 fi
 [ "$benchmarks_failed" -eq 0 ] || echo "$benchmarks_failed quick benchmark run(s) failed" >&2
 [ "$containers_failed" -eq 0 ] || echo "the container test failed" >&2
+[ "$kubernetes_failed" -eq 0 ] || echo "the Kubernetes manifest validation failed" >&2
 echo "$passed passed, $failed failed"
 exit "$status"
