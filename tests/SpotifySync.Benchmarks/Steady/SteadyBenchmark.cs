@@ -57,7 +57,7 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
             .ToLookup(r => r.UserId!, r => r.ReceivedAt);
         var adherence = users.Select(u => ScheduleAdherence.Of(anchors[u.UserId], settings.Interval, reads[u.UserId], from, judgeUntil, observedUntil)).ToArray();
         var duplicates = await new ListeningDatabase(infrastructure.DataSource).DuplicateRowGroupsAsync();
-        return new SteadyRun(settings, machine, from, observedUntil, adherence, reads.Sum(g => g.Count()), memory, duplicates);
+        return new SteadyRun(settings, machine, from, observedUntil, users.Select(u => u.UserId).ToArray(), adherence, reads.Sum(g => g.Count()), memory, duplicates);
     }
 
     private static async Task<Dictionary<string, DateTimeOffset>> AnchorsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -78,6 +78,8 @@ internal sealed record SteadyRun(
     MachineDescription Machine,
     DateTimeOffset From,
     DateTimeOffset ObservedUntil,
+    IReadOnlyList<string> UserIds,
+    // In the order of UserIds.
     IReadOnlyList<ScheduleAdherence> Users,
     int Syncs,
     IReadOnlyList<(DateTimeOffset At, SiloMemory Memory)> Memory,

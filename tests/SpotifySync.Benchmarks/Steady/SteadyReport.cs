@@ -41,13 +41,16 @@ internal sealed class SteadyReport(SteadyRun run)
         Line(text, $"Syncs seen in the {watched.TotalMinutes:N1} minutes watched: {run.Syncs:N0} ({run.Syncs / watched.TotalSeconds:N1}/s); user grains in memory at the readings: "
             + string.Join(" / ", run.Memory.Select(m => m.Memory.UserActivations.ToString("N0", CultureInfo.InvariantCulture)))
             + $"; resident memory {Mb(first.ResidentBytes)} → {Mb(lastMemory.ResidentBytes)}.");
-        var missedDueTimes = run.Users.SelectMany(u => u.MissedDueTimes).OrderBy(m => m.Due).ToArray();
+        var missedDueTimes = run.UserIds.Zip(run.Users)
+            .SelectMany(user => user.Second.MissedDueTimes.Select(m => (UserId: user.First, Missed: m)))
+            .OrderBy(m => m.Missed.Due).ToArray();
         if (missedDueTimes.Length > 0)
         {
             Line(text, "");
-            Line(text, $"Missed due times, when they fell (UTC; the user's nearest syncs before and after, as Spotify saw them): "
-                + string.Join("; ", missedDueTimes.Take(10).Select(m => $"{m.Due:HH:mm:ss.fff} (before {Time(m.SyncBefore)}, after {Time(m.SyncAfter)})"))
-                + (missedDueTimes.Length > 10 ? $"; and {missedDueTimes.Length - 10:N0} more, the last at {missedDueTimes[^1].Due:HH:mm:ss}" : "") + ".");
+            Line(text, $"Missed due times, when they fell (UTC; the user, its nearest syncs before and after, as Spotify saw them): "
+                + string.Join("; ", missedDueTimes.Take(10).Select(m =>
+                    $"{m.Missed.Due:HH:mm:ss.fff} {m.UserId} (before {Time(m.Missed.SyncBefore)}, after {Time(m.Missed.SyncAfter)})"))
+                + (missedDueTimes.Length > 10 ? $"; and {missedDueTimes.Length - 10:N0} more, the last at {missedDueTimes[^1].Missed.Due:HH:mm:ss}" : "") + ".");
         }
         return text.ToString();
     }
