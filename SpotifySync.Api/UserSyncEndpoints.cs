@@ -11,38 +11,43 @@ public static class UserSyncEndpoints
 
     public static RouteGroupBuilder MapUserSyncEndpoints(this RouteGroupBuilder api)
     {
-        var users = api.MapGroup("/users/{userId}").WithTags("Users");
-        users.MapPut("/spotify", ConnectAsync).WithSummary("Connect or reconnect a user's Spotify account; queues a first sync");
-        users.MapDelete("/spotify", DisconnectAsync).WithSummary("Disconnect: stop the schedule, forget tokens, keep the plays");
-        users.MapPost("/sync", SyncAsync).WithSummary("Queue a manual sync (\"Sync Data\"); ?wait=true waits for the outcome (bounded)");
-        users.MapGet("/sync-status", StatusAsync).WithSummary("The user's sync state, last outcome, next due time and totals");
+        var users = api.MapGroup("/users/{userId}").WithTags("Users")
+            .AddEndpointFilter<UserIdEndpointFilter>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPut("/spotify", ConnectAsync).WithName("ConnectSpotify")
+            .WithSummary("Connect or reconnect a user's Spotify account; queues a first sync")
+            .Accepts<ConnectSpotifyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        users.MapDelete("/spotify", DisconnectAsync).WithName("DisconnectSpotify")
+            .WithSummary("Disconnect: stop the schedule, forget tokens, keep the plays");
+        users.MapPost("/sync", SyncAsync).WithName("RequestSync")
+            .WithSummary("Queue a manual sync (\"Sync Data\"); ?wait=true waits for the outcome (bounded)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapGet("/sync-status", StatusAsync).WithName("GetUserSyncStatus")
+            .WithSummary("The user's sync state, last outcome, next due time and totals");
         return api;
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> ConnectAsync(
-        string userId, ConnectSpotifyRequest body, IGrainFactory grains, ILoggerFactory loggers)
+        string userId, ConnectSpotifyRequest body, IGrainFactory grains, TimeProvider time, ILoggerFactory loggers)
     {
-        var errors = UserIdRules.Validate(userId) ?? body.Validate();
+        var errors = body.Validate(time.GetUtcNow());
         if (errors.Count > 0)
         {
-            // Field names only: the body may hold tokens. A malformed id is not echoed (it could forge log lines).
+            // Field names only: the body may hold tokens.
             loggers.CreateLogger(typeof(UserSyncEndpoints)).LogWarning(
-                "User {UserId}: connect request refused, invalid {Fields}",
-                errors.ContainsKey("userId") ? "(invalid id)" : userId, string.Join(", ", errors.Keys));
-            return TypedResults.ValidationProblem(errors, title: "The connect request is not valid");
+                "User {UserId}: connect request refused, invalid {Fields}", userId, string.Join(", ", errors.Keys));
+            return ApiProblems.Invalid(errors, "The connect request is not valid");
         }
         var connected = await grains.GetGrain<IUserSyncGrain>(userId)
             .ConnectAsync(new SpotifyConnection(body.RefreshToken!, body.AccessToken, body.ExpiresAt, body.Scope));
         return TypedResults.Ok(SyncStatusResponse.From(connected.Status, connected.FirstSync?.Position));
     }
 
-    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> DisconnectAsync(
+    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult>> DisconnectAsync(
         string userId, IGrainFactory grains)
     {
-        if (UserIdRules.Validate(userId) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var status = await grains.GetGrain<IUserSyncGrain>(userId).DisconnectAsync();
         if (status.State == UserConnectionState.NotConnected)
         {
@@ -51,13 +56,9 @@ public static class UserSyncEndpoints
         return TypedResults.Ok(SyncStatusResponse.From(status, null));
     }
 
-    private static async Task<Results<Accepted<SyncQueuedResponse>, Ok<SyncCompletedResponse>, ProblemHttpResult, ValidationProblem>> SyncAsync(
+    private static async Task<Results<Accepted<SyncQueuedResponse>, Ok<SyncCompletedResponse>, ProblemHttpResult>> SyncAsync(
         string userId, bool? wait, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time, HttpContext http)
     {
-        if (UserIdRules.Validate(userId) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var grain = grains.GetGrain<IUserSyncGrain>(userId);
         var ticket = await grain.RequestSyncAsync(SyncTrigger.Manual);
         if (ticket is null)
@@ -89,13 +90,9 @@ public static class UserSyncEndpoints
             new SyncQueuedResponse(userId, ticket.SyncId, ticket.Position, ticket.AlreadyQueued, ticket.EstimatedStart, statusUrl));
     }
 
-    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult, ValidationProblem>> StatusAsync(
+    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult>> StatusAsync(
         string userId, IGrainFactory grains)
     {
-        if (UserIdRules.Validate(userId) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var status = await grains.GetGrain<IUserSyncGrain>(userId).GetStatusAsync();
         if (status.State == UserConnectionState.NotConnected)
         {
