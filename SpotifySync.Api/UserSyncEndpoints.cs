@@ -23,6 +23,8 @@ public static class UserSyncEndpoints
             .WithSummary("Disconnect: stop the schedule, forget tokens, keep the plays");
         users.MapPost("/sync", SyncAsync).WithName("RequestSync")
             .WithSummary("Queue a manual sync (\"Sync Data\"); ?wait=true waits for the outcome (bounded)")
+            .WithDescription("At most one manual sync per user reaches Spotify per Api:ManualSyncCooldown: pressed again within it, " +
+                "the answer is the sync already pending (202, alreadyQueued) or, once it finished, its outcome (200).")
             .ProducesProblem(StatusCodes.Status409Conflict);
         users.MapGet("/sync-status", StatusAsync).WithName("GetUserSyncStatus")
             .WithSummary("The user's sync state, last outcome, next due time and totals");
@@ -60,13 +62,19 @@ public static class UserSyncEndpoints
         string userId, bool? wait, IGrainFactory grains, IOptions<ApiOptions> options, TimeProvider time, HttpContext http)
     {
         var grain = grains.GetGrain<IUserSyncGrain>(userId);
-        var ticket = await grain.RequestSyncAsync(SyncTrigger.Manual);
-        if (ticket is null)
+        var answer = await grain.RequestManualSyncAsync(options.Value.ManualSyncCooldown);
+        if (answer.Ticket is not { } ticket)
         {
-            var status = await grain.GetStatusAsync();
-            return status.State == UserConnectionState.NotConnected
-                ? UserProblems.NotConnected(userId)
-                : UserProblems.NotActive(userId, status);
+            if (answer.Status.State == UserConnectionState.NotConnected)
+            {
+                return UserProblems.NotConnected(userId);
+            }
+            if (answer.Status.State != UserConnectionState.Active)
+            {
+                return UserProblems.NotActive(userId, answer.Status);
+            }
+            // Within the cooldown, and the manual sync it let through has finished: its outcome is the answer.
+            return CompletedResponse(userId, answer.Status.LastSyncId!.Value, answer.Status, await Coordinator(grains).GetPositionAsync(userId));
         }
         var statusUrl = $"/api/users/{Uri.EscapeDataString(userId)}/sync-status";
         if (wait == true)
@@ -79,9 +87,7 @@ public static class UserSyncEndpoints
                 var status = await grain.GetStatusAsync();
                 if (status.LastSyncId == ticket.SyncId)
                 {
-                    return TypedResults.Ok(new SyncCompletedResponse(
-                        userId, ticket.SyncId, status.LastSyncOutcome, status.LastSyncTracks, status.LastError, status.LastSyncCompletedAt,
-                        SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId))));
+                    return CompletedResponse(userId, ticket.SyncId, status, await Coordinator(grains).GetPositionAsync(userId));
                 }
                 await Task.Delay(WaitPollInterval, time, http.RequestAborted);
             }
@@ -100,6 +106,10 @@ public static class UserSyncEndpoints
         }
         return TypedResults.Ok(SyncStatusResponse.From(status, await Coordinator(grains).GetPositionAsync(userId)));
     }
+
+    private static Ok<SyncCompletedResponse> CompletedResponse(string userId, Guid syncId, UserSyncStatus status, int? queuePosition) =>
+        TypedResults.Ok(new SyncCompletedResponse(userId, syncId, status.LastSyncOutcome, status.LastSyncTracks, status.LastError,
+            status.LastSyncCompletedAt, SyncStatusResponse.From(status, queuePosition)));
 
     private static ISyncCoordinatorGrain Coordinator(IGrainFactory grains) => grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
 }
