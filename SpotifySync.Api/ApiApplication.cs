@@ -58,7 +58,8 @@ public static class ApiApplication
         builder.Services.AddOpenApi(o => o
             .AddDocumentTransformer<ApiKeySecuritySchemeTransformer>()
             .AddOperationTransformer<UserIdParameterTransformer>()
-            .AddSchemaTransformer<WireEnumSchemaTransformer>());
+            .AddSchemaTransformer<WireEnumSchemaTransformer>()
+            .AddSchemaTransformer<ConnectRequestSchemaTransformer>());
         builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

@@ -29,6 +29,7 @@ public static class ApiProblems
                 StatusCodes.Status404NotFound => $"No route matches {context.HttpContext.Request.Method} on this path; see /openapi/v1.json.",
                 StatusCodes.Status405MethodNotAllowed => $"This route does not accept {context.HttpContext.Request.Method}; see /openapi/v1.json.",
                 StatusCodes.Status400BadRequest => "The request is malformed.",
+                StatusCodes.Status415UnsupportedMediaType => "This route takes a JSON body: send it with Content-Type: application/json.",
                 StatusCodes.Status500InternalServerError => "The server failed to answer this request; it has been logged.",
                 _ => problem.Title ?? "The request was refused.",
             },

@@ -16,14 +16,14 @@ public sealed partial class BadRequestExceptionHandler(ApiProblemWriter problems
         {
             return false;
         }
-        var (title, detail) = Describe(bad);
+        var (title, detail) = Describe(bad, http.Request);
         // The route's template, not the path: a path may hold anything, and a log line must not.
         LogRefused(logger, http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", bad.StatusCode, title);
         await problems.WriteAsync(http, bad.StatusCode, title, detail);
         return true;
     }
 
-    private static (string Title, string Detail) Describe(BadHttpRequestException bad) => bad switch
+    private static (string Title, string Detail) Describe(BadHttpRequestException bad, HttpRequest request) => bad switch
     {
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
             ("Unsupported media type", $"{bad.Message} Send the body as application/json."),
@@ -31,8 +31,12 @@ public sealed partial class BadRequestExceptionHandler(ApiProblemWriter problems
             ("Request body too large", $"A request body may be at most {RequestBodyLimitMiddleware.MaxBytes} bytes."),
         { InnerException: JsonException json } =>
             ("Malformed JSON body", $"The request body is not valid JSON for this route: {json.Message}"),
-        _ when bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
+        // Binding says "no body was provided" in words that talk about its own inference; say it plainly.
+        { StatusCode: StatusCodes.Status400BadRequest, InnerException: null }
+            when request.ContentLength is 0 or null && bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
             ("Empty request body", "This route needs a JSON body and the request has none."),
+        _ when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) =>
+            ("Bad query or route value", $"{bad.Message} See the parameter's type in /openapi/v1.json (e.g. wait is true or false)."),
         _ => ("Bad request", bad.Message),
     };
 

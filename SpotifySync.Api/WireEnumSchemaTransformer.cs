@@ -31,7 +31,10 @@ public sealed class WireEnumSchemaTransformer : IOpenApiSchemaTransformer
         {
             if (schema.Properties.TryGetValue(name, out var property) && property is OpenApiSchema wordProperty)
             {
-                wordProperty.Enum = words.Select(w => (JsonNode)JsonValue.Create(w)).ToList();
+                // A nullable property's enum lists null too (System.Text.Json's JsonNode for null is null), or a validator would
+                // refuse the nulls the API sends.
+                var nullable = wordProperty.Type?.HasFlag(JsonSchemaType.Null) == true;
+                wordProperty.Enum = [.. words.Select(w => (JsonNode)JsonValue.Create(w)), .. nullable ? new JsonNode[] { null! } : []];
             }
         }
         return Task.CompletedTask;

@@ -192,11 +192,12 @@ public sealed class ApiBadInputTests(ApiStack api)
     }
 
     [Fact]
-    public async Task A_connect_without_any_body_gets_400_problem_json()
+    public async Task A_connect_without_any_body_gets_400_problem_json_saying_so()
     {
         using var response = await api.Http.SendAsync(api.Request(HttpMethod.Put, $"api/users/{User}-nobody/spotify"));
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "no body");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "no body");
+        Assert.Contains("has none", problem.GetProperty("detail").GetString());
     }
 
     [Theory]
@@ -208,7 +209,8 @@ public sealed class ApiBadInputTests(ApiStack api)
     {
         using var response = await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{User}/sync?wait={wait}"));
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, $"wait={wait}");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, $"wait={wait}");
+        Assert.Contains("wait", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class ApiOpenApiDocumentTests(ApiStack api)
             Assert.Equal(ConnectSpotifyRequest.MaxTokenLength, properties.GetProperty(token).GetProperty("maxLength").GetInt32());
             Assert.Equal(PrintableAscii.TokenPattern, properties.GetProperty(token).GetProperty("pattern").GetString());
         }
+        Assert.Equal("string", properties.GetProperty("refreshToken").GetProperty("type").GetString());
         Assert.Equal(ConnectSpotifyRequest.MaxScopeLength, properties.GetProperty("scope").GetProperty("maxLength").GetInt32());
         Assert.Equal(PrintableAscii.SpaceSeparatedPattern, properties.GetProperty("scope").GetProperty("pattern").GetString());
     }
@@ -65,6 +66,8 @@ public sealed class ApiOpenApiDocumentTests(ApiStack api)
         Assert.Contains("succeeded", Words(status.GetProperty("lastSyncOutcome")));
         Assert.Contains("needs_reconnect", Words(status.GetProperty("lastSyncOutcome")));
         Assert.Contains("manual", Words(status.GetProperty("lastTrigger")));
+        // Nullable in the responses, so null is one of the values.
+        Assert.Contains(status.GetProperty("lastSyncOutcome").GetProperty("enum").EnumerateArray(), e => e.ValueKind == JsonValueKind.Null);
     }
 
     [Fact]
