@@ -126,6 +126,28 @@ public sealed class ApiBadInputTests(ApiStack api)
         Assert.Equal(0, await CountUsersAsync($"{User}-"));
     }
 
+    [Fact]
+    public async Task A_hostile_string_as_expiresAt_gets_400_problem_json()
+    {
+        foreach (var value in HostileStrings.Append("2026-13-45T99:00:00Z").Append("1e308"))
+        {
+            var body = new Dictionary<string, object?> { ["refreshToken"] = "good-refresh-token", ["accessToken"] = "good-access-token", ["expiresAt"] = value };
+            using var response = await api.Http.SendAsync(api.Request(HttpMethod.Put, $"api/users/{User}-expiry/spotify", JsonContent.Create(body)));
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, $"expiresAt = {Escape(value)}");
+        }
+        Assert.Equal(0, await CountUsersAsync($"{User}-expiry"));
+    }
+
+    [Fact]
+    public async Task A_client_that_accepts_only_html_still_gets_problem_json()
+    {
+        using var request = api.Request(HttpMethod.Get, "api/sync/status", withKey: false);
+        request.Headers.Accept.ParseAdd("text/html");
+        using var response = await api.Http.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "Accept: text/html");
+    }
+
     [Theory]
     [InlineData("{\"refreshToken\":\"r\",\"scope\":\"a  b\"}", "scope")]
     [InlineData("{\"refreshToken\":\"r\",\"scope\":\" a\"}", "scope")]
