@@ -5,7 +5,7 @@ using SpotifySync.Grains.Interfaces;
 namespace SpotifySync.Api;
 
 /// <summary>Routes about one user: connect, disconnect, "Sync Data", status. Each forwards to that user's grain.</summary>
-public static class UserSyncEndpoints
+public static partial class UserSyncEndpoints
 {
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -38,8 +38,7 @@ public static class UserSyncEndpoints
         if (errors.Count > 0)
         {
             // Field names only: the body may hold tokens.
-            loggers.CreateLogger(typeof(UserSyncEndpoints)).LogWarning(
-                "User {UserId}: connect request refused, invalid {Fields}", userId, string.Join(", ", errors.Keys));
+            LogConnectRefused(loggers.CreateLogger(typeof(UserSyncEndpoints)), userId, string.Join(", ", errors.Keys));
             return ApiProblems.Invalid(errors, "The connect request is not valid");
         }
         var connected = await grains.GetGrain<IUserSyncGrain>(userId)
@@ -112,4 +111,7 @@ public static class UserSyncEndpoints
             status.LastSyncCompletedAt, SyncStatusResponse.From(status, queuePosition)));
 
     private static ISyncCoordinatorGrain Coordinator(IGrainFactory grains) => grains.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: connect request refused, invalid {Fields}")]
+    private static partial void LogConnectRefused(ILogger logger, string userId, string fields);
 }

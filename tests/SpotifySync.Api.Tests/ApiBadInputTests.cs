@@ -107,6 +107,17 @@ public sealed class ApiBadInputTests(ApiStack api)
     }
 
     [Fact]
+    public async Task A_method_a_route_does_not_take_gets_405_problem_json()
+    {
+        foreach (var (method, path) in new[] { (HttpMethod.Patch, $"api/users/{User}/spotify"), (HttpMethod.Get, $"api/users/{User}/sync"),
+                     (HttpMethod.Delete, "api/sync/status") })
+        {
+            using var response = await api.Http.SendAsync(api.Request(method, path));
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, $"{method} {path}");
+        }
+    }
+
+    [Fact]
     public async Task A_hostile_string_in_any_connect_field_gets_400_problem_json_naming_the_field()
     {
         foreach (var field in new[] { "refreshToken", "accessToken", "scope" })
