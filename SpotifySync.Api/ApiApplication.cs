@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -17,6 +18,8 @@ public static class ApiApplication
 
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddOptions<ApiRateLimitOptions>().Bind(builder.Configuration.GetSection(ApiRateLimitOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiRateLimitOptions>, ApiRateLimitOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
 
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
@@ -40,11 +43,23 @@ public static class ApiApplication
             });
         });
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.AddMissingDetail);
+        builder.Services.AddSingleton<ApiProblemWriter>();
+        // Binding failures (malformed JSON, empty body, a bad query value, a wrong content type) are thrown, so that
+        // BadRequestExceptionHandler can answer them with a detail instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<StorageRejectedExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddSingleton<IConfigureOptions<RateLimiterOptions>, ApiKeyRateLimiter.Setup>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o
+            .AddDocumentTransformer<ApiKeySecuritySchemeTransformer>()
+            .AddOperationTransformer<UserIdParameterTransformer>()
+            .AddSchemaTransformer<WireEnumSchemaTransformer>()
+            .AddSchemaTransformer<ConnectRequestSchemaTransformer>());
         builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
@@ -52,10 +67,19 @@ public static class ApiApplication
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        // An unknown route or a wrong method gets problem+json too, its detail from ApiProblems.AddMissingDetail.
         app.UseStatusCodePages();
+        // The door, in this order: the key before anything reads the request, then the key's rate, then the body's size.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), door => door
+            .UseMiddleware<ApiKeyMiddleware>()
+            .UseRateLimiter()
+            .UseMiddleware<RequestBodyLimitMiddleware>());
 
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>().AddEndpointFilter<RequestDeadlineEndpointFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = app.MapGroup("/api").AddEndpointFilter<RequestDeadlineEndpointFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapUserSyncEndpoints();
         api.MapSyncAdminEndpoints();
 

@@ -12,6 +12,12 @@ public sealed class ApiOptions
     public TimeSpan ManualSyncWaitTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
     /// <summary>
+    /// A user's "Sync Data" reaches Spotify at most once per this: pressed again within it, the request is answered with
+    /// the sync already pending or with its outcome. Zero turns it off.
+    /// </summary>
+    public TimeSpan ManualSyncCooldown { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long a request may wait on the cluster before it is answered 503 (and how long the Orleans client waits for a
     /// grain's answer): a silo that died or was cut off must cost the app a quick "try again", not a hung request.
     /// <c>?wait=true</c> may take <see cref="ManualSyncWaitTimeout"/> on top.

@@ -20,6 +20,10 @@ public sealed class ApiOptionsValidator(IHostEnvironment environment) : IValidat
         {
             failures.Add("Api:ManualSyncWaitTimeout must be between 00:00:00 and 00:02:00.");
         }
+        if (options.ManualSyncCooldown < TimeSpan.Zero || options.ManualSyncCooldown > TimeSpan.FromHours(1))
+        {
+            failures.Add("Api:ManualSyncCooldown must be between 00:00:00 and 01:00:00.");
+        }
         if (options.ClusterCallTimeout < TimeSpan.FromSeconds(1) || options.ClusterCallTimeout > TimeSpan.FromMinutes(2))
         {
             failures.Add("Api:ClusterCallTimeout must be between 00:00:01 and 00:02:00.");

@@ -8,9 +8,9 @@ public static class SyncAdminEndpoints
 {
     public static RouteGroupBuilder MapSyncAdminEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/spotify/sync-all-users", SyncAllAsync).WithTags("Sync")
+        api.MapPost("/spotify/sync-all-users", SyncAllAsync).WithTags("Sync").WithName("SyncAllUsers")
             .WithSummary("Queue every active user; answers how many and when the queue should be drained");
-        api.MapGet("/sync/status", StatusAsync).WithTags("Sync")
+        api.MapGet("/sync/status", StatusAsync).WithTags("Sync").WithName("GetCoordinatorStatus")
             .WithSummary("The coordinator: queue length, paused-until, spacing, users per hour it can serve");
         return api;
     }

@@ -21,6 +21,13 @@ public interface IUserSyncGrain : IGrainWithStringKey
     Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger);
 
     /// <summary>
+    /// "Sync Data": queue a manual sync, unless one this method queued less than <paramref name="cooldown"/> ago is
+    /// still pending (answered with it) or finished (answered with its outcome). So a user's manual syncs reach
+    /// Spotify at most once per cooldown; decided from memory, no database round trip.
+    /// </summary>
+    Task<ManualSyncAnswer> RequestManualSyncAsync(TimeSpan cooldown);
+
+    /// <summary>
     /// Run one sync now. Only the coordinator calls this; one-way so the coordinator never waits on Spotify.
     /// The grain first claims its start (<see cref="ISyncCoordinatorGrain.ClaimStartAsync"/>) and touches Spotify
     /// only if the claim is granted; the outcome comes back through <see cref="ISyncCoordinatorGrain.ReportAsync"/>.

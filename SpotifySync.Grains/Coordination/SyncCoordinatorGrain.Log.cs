@@ -40,4 +40,7 @@ public sealed partial class SyncCoordinatorGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
     private partial void LogRequeuedUnknownDispatch(string userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sync all: could not read the active users from PostgreSQL")]
+    private partial void LogActiveUsersUnreadable(Exception e);
 }

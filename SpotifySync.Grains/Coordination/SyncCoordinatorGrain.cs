@@ -95,7 +95,16 @@ public sealed partial class SyncCoordinatorGrain(
     public async Task<SyncAllResult> EnqueueAllActiveUsersAsync(SyncTrigger trigger)
     {
         // The only await: everything after it runs as one turn, whatever ran while the list was read.
-        var userIds = await users.ListActiveUserIdsAsync(CancellationToken.None);
+        IReadOnlyList<string> userIds;
+        try
+        {
+            userIds = await users.ListActiveUserIdsAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFailure.AtGrainBoundary(e, "the list of active users") is { } boundary)
+        {
+            LogActiveUsersUnreadable(e);
+            throw boundary;
+        }
         LogUsersFound(userIds.Count);
         var now = time.GetUtcNow();
         var changed = new List<SyncQueueEntry>();

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using SpotifySync.Grains.Interfaces;
 
 namespace SpotifySync.Grains.Storage;
 
@@ -30,5 +31,27 @@ public static class StorageFailure
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// What a grain throws instead of the driver's exception, so that only our serializable types cross the grain
+    /// boundary: <see cref="StorageUnavailableException"/> when PostgreSQL was away, <see cref="StorageRejectedException"/>
+    /// (with the SQLSTATE, without the driver's exception inside) when it refused the statement; null when
+    /// <paramref name="e"/> is not a storage failure. <paramref name="what"/> names the change, for the message.
+    /// </summary>
+    public static Exception? AtGrainBoundary(Exception e, string what)
+    {
+        if (IsUnavailable(e))
+        {
+            return new StorageUnavailableException($"PostgreSQL is unavailable: {what} could not be stored");
+        }
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException refused)
+            {
+                return new StorageRejectedException($"PostgreSQL refused {what}: {refused.SqlState} {refused.MessageText}", refused.SqlState);
+            }
+        }
+        return null;
     }
 }

@@ -38,6 +38,11 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
             LogLoadFailed(e, userId);
             throw Unavailable();
         }
+        catch (Exception e) when (StorageFailure.AtGrainBoundary(e, $"to load user {userId}") is { } boundary)
+        {
+            LogLoadFailed(e, userId);
+            throw boundary;
+        }
     }
 
     /// <summary>
@@ -60,6 +65,11 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
             catch (Exception e) when (e is not StorageUnavailableException)
             {
                 (Current, IsUnsaved) = before;
+                if (StorageFailure.AtGrainBoundary(e, $"the state of user {userId}") is { } boundary)
+                {
+                    LogChangeRefused(e, userId);
+                    throw boundary;
+                }
                 throw;
             }
             return Current;
@@ -230,4 +240,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
 
     [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: could not load the user's state (PostgreSQL unavailable)")]
     private partial void LogLoadFailed(Exception e, string userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: PostgreSQL refused the change of the user's state; it was undone")]
+    private partial void LogChangeRefused(Exception e, string userId);
 }

@@ -49,6 +49,7 @@ public sealed partial class UserSyncGrain(
     private long _connection;
     private int _connectsInFlight;
     private UserRowSaveRetry _saveRetry = null!;
+    private readonly ManualSyncCooldown _manualCooldown = new();
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -117,6 +118,27 @@ public sealed partial class UserSyncGrain(
 
     public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger) =>
         _row.Current is { IsActive: true } ? await Coordinator.EnqueueAsync(UserId, trigger) : null;
+
+    public async Task<ManualSyncAnswer> RequestManualSyncAsync(TimeSpan cooldown)
+    {
+        if (_row.Current is not { IsActive: true })
+        {
+            return new ManualSyncAnswer(null, Status(), null);
+        }
+        var now = time.GetUtcNow();
+        var status = Status();
+        var pending = await Coordinator.GetPositionAsync(UserId);
+        switch (_manualCooldown.Decide(now, cooldown, pending, status.LastSyncId))
+        {
+            case ManualSyncVerdict.AnswerLastOutcome:
+                return new ManualSyncAnswer(null, status, _manualCooldown.CooldownUntil(cooldown));
+            case ManualSyncVerdict.AnswerPending when pending is { } position && _manualCooldown.LastTicket is { } last:
+                return new ManualSyncAnswer(last with { Position = position, AlreadyQueued = true }, status, _manualCooldown.CooldownUntil(cooldown));
+        }
+        var ticket = await Coordinator.EnqueueAsync(UserId, SyncTrigger.Manual);
+        _manualCooldown.Allowed(now, ticket);
+        return new ManualSyncAnswer(ticket, Status(), now + cooldown);
+    }
 
     public Task<UserSyncStatus> GetStatusAsync() => Task.FromResult(Status());
 

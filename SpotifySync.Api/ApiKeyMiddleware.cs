@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace SpotifySync.Api;
 
-/// <summary>Every <c>/api</c> route needs a known <c>X-Api-Key</c>; compared in constant time.</summary>
-public sealed class ApiKeyEndpointFilter(IOptions<ApiOptions> options) : IEndpointFilter
+/// <summary>
+/// Every <c>/api</c> request needs a known <c>X-Api-Key</c>, checked before anything reads the body or binds a
+/// parameter: without a key the answer is 401 whatever else is wrong with the request. Compared in constant time.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, ApiProblemWriter problems)
 {
     public const string HeaderName = "X-Api-Key";
 
@@ -14,17 +17,16 @@ public sealed class ApiKeyEndpointFilter(IOptions<ApiOptions> options) : IEndpoi
         .Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))
         .ToArray();
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async Task InvokeAsync(HttpContext http)
     {
-        var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
+        var presented = http.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(presented) || !IsKnown(presented))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "Missing or unknown API key",
-                detail: $"Send one of the configured keys in the {HeaderName} header.");
+            await problems.WriteAsync(http, StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+                $"Send one of the configured keys in the {HeaderName} header.");
+            return;
         }
-        return await next(context);
+        await next(http);
     }
 
     private bool IsKnown(string presented)
