@@ -21,6 +21,7 @@ public static class UserRecordChanges
             Scope = scope,
             AuthorizedAt = now,
             ReconnectReason = null,
+            QuarantinedAt = null,
             ConsecutiveFailures = 0,
             LastSyncError = null,
             ExpiryWarningDays = null,
@@ -36,6 +37,26 @@ public static class UserRecordChanges
         AccessTokenExpiresAt = null,
         ReconnectReason = reason,
         ScheduleAnchor = null,
+        QuarantinedAt = null,
+    };
+
+    /// <summary>
+    /// Spotify refused the refresh token, but it may be Spotify's incident: the tokens are kept (still encrypted) and
+    /// not used, the schedule stays, until the coordinator says erase or retry. The reason is what an erase will show.
+    /// </summary>
+    public static SpotifyUserRecord Quarantined(SpotifyUserRecord user, string reason, DateTimeOffset now) => user with
+    {
+        State = SpotifyUserStates.Quarantined,
+        ReconnectReason = reason,
+        QuarantinedAt = now,
+    };
+
+    /// <summary>A quarantined user whose refresh worked after the storm: active again, with the tokens it kept.</summary>
+    public static SpotifyUserRecord Restored(SpotifyUserRecord user) => user with
+    {
+        State = SpotifyUserStates.Active,
+        ReconnectReason = null,
+        QuarantinedAt = null,
     };
 
     /// <summary>A refreshed access token, and the rotated refresh token when Spotify sent one.</summary>
