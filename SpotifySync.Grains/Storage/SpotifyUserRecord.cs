@@ -28,6 +28,9 @@ public sealed record SpotifyUserRecord
     public int? ExpiryWarningDays { get; init; }
     public Guid? LastSyncId { get; init; }
 
+    /// <summary>The id of the key the row's tokens are encrypted with (see <see cref="Security.TokenProtector"/>); null without tokens.</summary>
+    public string? TokenKeyId { get; init; }
+
     /// <summary>When Spotify refused the refresh token of a <see cref="SpotifyUserStates.Quarantined"/> user.</summary>
     public DateTimeOffset? QuarantinedAt { get; init; }
 

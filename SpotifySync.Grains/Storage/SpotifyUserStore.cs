@@ -11,7 +11,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
         last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
         consecutive_failures, total_tracks, total_syncs, gaps_detected, last_gap_from, last_gap_to,
-        expiry_warning_days, last_sync_id, quarantined_at, version
+        expiry_warning_days, last_sync_id, quarantined_at, token_key_id, version
         """;
 
     // One statement for insert and update: a new row is inserted at version 1 only when none exists
@@ -22,7 +22,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
                 @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
-                @expiry_warning_days, @last_sync_id, @quarantined_at, @expected_version + 1)
+                @expiry_warning_days, @last_sync_id, @quarantined_at, @token_key_id, @expected_version + 1)
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -48,6 +48,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             expiry_warning_days = EXCLUDED.expiry_warning_days,
             last_sync_id = EXCLUDED.last_sync_id,
             quarantined_at = EXCLUDED.quarantined_at,
+            token_key_id = EXCLUDED.token_key_id,
             version = EXCLUDED.version,
             updated_at = now()
         WHERE spotify_users.version = @expected_version
@@ -98,6 +99,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.Add(new NpgsqlParameter("expiry_warning_days", NpgsqlDbType.Integer) { Value = (object?)record.ExpiryWarningDays ?? DBNull.Value });
         p.Add(new NpgsqlParameter("last_sync_id", NpgsqlDbType.Uuid) { Value = (object?)record.LastSyncId ?? DBNull.Value });
         p.Add(Time("quarantined_at", record.QuarantinedAt));
+        p.Add(Text("token_key_id", record.TokenKeyId));
         p.AddWithValue("expected_version", record.Version);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
@@ -187,7 +189,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         ExpiryWarningDays = r.IsDBNull(22) ? null : r.GetInt32(22),
         LastSyncId = r.IsDBNull(23) ? null : r.GetGuid(23),
         QuarantinedAt = NullableTime(r, 24),
-        Version = r.GetInt64(25),
+        TokenKeyId = NullableString(r, 25),
+        Version = r.GetInt64(26),
     };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -1,4 +1,5 @@
 using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Security;
 using SpotifySync.Grains.Spotify;
 using SpotifySync.Grains.Storage;
 
@@ -68,6 +69,20 @@ public static class UserRecordChanges
         RefreshTokenEncrypted = rotatedRefreshTokenEncrypted ?? user.RefreshTokenEncrypted,
         Scope = grant.Scope ?? user.Scope,
     };
+
+    /// <summary>
+    /// Every token of the row under the current key, and the row saying so: applied to every write, so a row is never
+    /// left with tokens under two keys (a refresh that keeps the refresh token but brings a new access token).
+    /// </summary>
+    public static SpotifyUserRecord OnCurrentKey(SpotifyUserRecord user, TokenProtector tokens) =>
+        user.RefreshTokenEncrypted is null && user.AccessTokenEncrypted is null
+            ? user with { TokenKeyId = null }
+            : user with
+            {
+                RefreshTokenEncrypted = tokens.ToCurrentKey(user.RefreshTokenEncrypted, user.UserId),
+                AccessTokenEncrypted = tokens.ToCurrentKey(user.AccessTokenEncrypted, user.UserId),
+                TokenKeyId = tokens.CurrentKeyId,
+            };
 
     /// <summary>The last sync's outcome, as sync-status shows it.</summary>
     public static SpotifyUserRecord WithOutcome(

@@ -57,7 +57,7 @@ public sealed partial class UserSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _row = new UserRow(UserId, users, writer, () => _saveRetry.StartIfUnsaved(), logger);
+        _row = new UserRow(UserId, users, writer, tokens, () => _saveRetry.StartIfUnsaved(), logger);
         _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
         _tokens = new UserTokens(UserId, _row, accounts, tokens, () => Coordinator.MayRefreshAsync(UserId), time, metrics, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
