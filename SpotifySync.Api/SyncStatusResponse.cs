@@ -57,6 +57,7 @@ public sealed record SyncStatusResponse(
         UserConnectionState.Active => "active",
         UserConnectionState.NeedsReconnect => "needs_reconnect",
         UserConnectionState.Disconnected => "disconnected",
+        UserConnectionState.Quarantined => "quarantined",
         _ => "not_connected",
     };
 }

@@ -14,7 +14,11 @@ public static class UserProblems
     public static ProblemHttpResult NotActive(string userId, UserSyncStatus status) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "User's Spotify connection is not active",
-        detail: status.State == UserConnectionState.NeedsReconnect
-            ? $"User '{userId}' must reconnect Spotify: {status.ReconnectReason}"
-            : $"User '{userId}' disconnected Spotify.");
+        detail: status.State switch
+        {
+            UserConnectionState.NeedsReconnect => $"User '{userId}' must reconnect Spotify: {status.ReconnectReason}",
+            UserConnectionState.Quarantined =>
+                $"Spotify refused the refresh token of user '{userId}'; its tokens are kept until it is clear whether Spotify refuses many users at once (an invalid_grant storm): then they are retried, otherwise the user must reconnect.",
+            _ => $"User '{userId}' disconnected Spotify.",
+        });
 }

@@ -32,4 +32,7 @@ public sealed record CoordinatorStatus
     /// <c>Sync:CoordinatorLease</c>); null while it does not hold it and so does not dispatch.
     /// </summary>
     [Id(15)] public DateTimeOffset? DispatchLeaseUntil { get; init; }
+
+    /// <summary>The <c>invalid_grant</c> storm detector: whether refreshes are paused, and how many users' tokens are kept.</summary>
+    [Id(16)] public InvalidGrantStormStatus InvalidGrantStorm { get; init; } = new();
 }

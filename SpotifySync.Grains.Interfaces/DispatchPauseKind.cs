@@ -10,6 +10,8 @@ public enum DispatchPauseKind
     QuotaExceeded = 1,
     /// <summary>Spotify refused the app's own credentials (<c>invalid_client</c>).</summary>
     CredentialsRejected = 2,
+    /// <summary>Many users' refresh tokens refused at once (<c>Sync:InvalidGrantStorm</c>): Spotify's incident, no refresh is sent.</summary>
+    InvalidGrantStorm = 3,
 }
 
 public static class DispatchPauseKindNames
@@ -19,6 +21,7 @@ public static class DispatchPauseKindNames
     {
         DispatchPauseKind.QuotaExceeded => "quota_exceeded",
         DispatchPauseKind.CredentialsRejected => "credentials_rejected",
+        DispatchPauseKind.InvalidGrantStorm => "invalid_grant_storm",
         _ => "rate_limited",
     };
 
@@ -26,6 +29,7 @@ public static class DispatchPauseKindNames
     {
         "quota_exceeded" => DispatchPauseKind.QuotaExceeded,
         "credentials_rejected" => DispatchPauseKind.CredentialsRejected,
+        "invalid_grant_storm" => DispatchPauseKind.InvalidGrantStorm,
         _ => DispatchPauseKind.RateLimited,
     };
 }

@@ -44,6 +44,24 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
 
     Task<CoordinatorStatus> GetStatusAsync();
 
+    /// <summary>
+    /// A user grain is about to refresh an access token at Spotify: counted for the <c>invalid_grant</c> storm
+    /// detector; false during a storm, and the refresh must not be sent.
+    /// </summary>
+    Task<bool> MayRefreshAsync(string userId);
+
+    /// <summary>
+    /// Spotify refused the user's refresh token (<c>invalid_grant</c>); the grain quarantined its tokens. The coordinator
+    /// answers later with <see cref="IUserSyncGrain.ResolveQuarantineAsync"/>: erase once the window closes without a
+    /// storm, retry once a storm is over.
+    /// </summary>
+    [OneWay]
+    Task RefreshRefusedAsync(string userId);
+
+    /// <summary>A quarantined user is active again (its retry worked, it reconnected, or it was no longer quarantined).</summary>
+    [OneWay]
+    Task QuarantineLiftedAsync(string userId);
+
     /// <summary>1-based queue position, 0 while running, null when the user is neither queued nor running.</summary>
     Task<int?> GetPositionAsync(string userId);
 

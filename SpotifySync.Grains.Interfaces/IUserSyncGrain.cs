@@ -35,6 +35,13 @@ public interface IUserSyncGrain : IGrainWithStringKey
     [OneWay]
     Task RunSyncAsync(SyncTrigger trigger, long dispatchId, Guid syncId);
 
+    /// <summary>
+    /// The coordinator's verdict on a quarantined user (see <see cref="ISyncCoordinatorGrain.RefreshRefusedAsync"/>).
+    /// Ignored unless the user is still quarantined. One-way: a retry calls Spotify.
+    /// </summary>
+    [OneWay]
+    Task ResolveQuarantineAsync(QuarantineVerdict verdict);
+
     /// <summary>The grain's current state (what is stored, or about to be while PostgreSQL is away).</summary>
     Task<UserSyncStatus> GetStatusAsync();
 }

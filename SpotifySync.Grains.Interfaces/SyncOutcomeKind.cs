@@ -14,6 +14,10 @@ public enum SyncOutcomeKind
     AppCredentialsRejected = 5,
     /// <summary>Spotify answered 429 because the app's quota is spent: the cluster pauses, the budget stays.</summary>
     QuotaExceeded = 6,
+    /// <summary>The access token needed a refresh during an <c>invalid_grant</c> storm: not sent; the sync waits for the storm's end.</summary>
+    RefreshDeferred = 7,
+    /// <summary>Spotify refused the refresh token: the tokens are kept (quarantined) until it is clear whether it was a storm.</summary>
+    TokensQuarantined = 8,
 }
 
 public static class SyncOutcomeKindExtensions
@@ -27,6 +31,8 @@ public static class SyncOutcomeKindExtensions
         SyncOutcomeKind.NeedsReconnect => "needs_reconnect",
         SyncOutcomeKind.AppCredentialsRejected => "app_credentials_rejected",
         SyncOutcomeKind.QuotaExceeded => "quota_exceeded",
+        SyncOutcomeKind.RefreshDeferred => "refresh_deferred",
+        SyncOutcomeKind.TokensQuarantined => "tokens_quarantined",
         _ => "skipped",
     };
 }

@@ -10,6 +10,10 @@ if (args.FirstOrDefault() == MigrateCommand.Name)
 {
     return await MigrateCommand.RunAsync(args);
 }
+if (args.FirstOrDefault() == ReencryptCommand.Name)
+{
+    return await ReencryptCommand.RunAsync(args);
+}
 
 // appsettings.json next to the binaries, whatever the working directory the process was started in.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

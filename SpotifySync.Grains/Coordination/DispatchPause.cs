@@ -56,6 +56,9 @@ public sealed class DispatchPause
         return options.CredentialsRejectedPause;
     }
 
+    /// <summary>An <c>invalid_grant</c> storm (<see cref="InvalidGrantStorm"/>): no dispatch, so no refresh, until it is over.</summary>
+    public void InvalidGrantStorm(DateTimeOffset until, string reason) => Extend(until, DispatchPauseKind.InvalidGrantStorm, reason);
+
     /// <summary>A sync went through: 429s are no longer "in a row".</summary>
     public void Succeeded() => _throttlesInARow = 0;
 

@@ -23,6 +23,7 @@ public sealed partial class SyncCoordinatorGrain(
     CoordinatorLeaseStore leaseStore,
     SpotifyUserStore users,
     IOptionsMonitor<SyncOptions> options,
+    IOptionsMonitor<InvalidGrantStormOptions> stormOptions,
     TimeProvider time,
     SyncMetrics metrics,
     ILogger<SyncCoordinatorGrain> logger)
@@ -44,6 +45,7 @@ public sealed partial class SyncCoordinatorGrain(
     private readonly DispatchPause _pause = new();
     private DispatchLeaseKeeper _lease = null!;
     private ExpiringUsersWatch _expiring = null!;
+    private InvalidGrantStormWatch _storm = null!;
     private readonly SyncBatches _batches = new();
     private IGrainTimer? _timer;
     private TimeSpan _tick;
@@ -58,10 +60,13 @@ public sealed partial class SyncCoordinatorGrain(
         _expiring = new ExpiringUsersWatch(users, BestEffortStoreTimeout, time, logger);
         await _expiring.RefreshNowAsync();
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
-        if (await pauseStore.LoadAsync(cancellationToken) is { } stored)
+        var storedPause = await pauseStore.LoadAsync(cancellationToken);
+        if (storedPause is not null)
         {
-            _pause.Restore(stored, time.GetUtcNow());
+            _pause.Restore(storedPause, time.GetUtcNow());
         }
+        _storm = new InvalidGrantStormWatch(GrainFactory, stormOptions, logger);
+        _storm.Restore(await users.ListQuarantinedUserIdsAsync(cancellationToken), storedPause);
         _tick = DispatchRound.TickFor(options.CurrentValue.SpacingBetweenUsers);
         _timer = this.RegisterGrainTimer(DispatchNextAsync, new GrainTimerCreationOptions
         {
@@ -177,6 +182,10 @@ public sealed partial class SyncCoordinatorGrain(
                 }
                 PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
                 return;
+            case SyncOutcomeKind.RefreshDeferred:
+                // Dispatched before the storm was detected: the user waits in front for the pause to end.
+                _queueWrites.Upsert([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
+                return;
             case SyncOutcomeKind.AppCredentialsRejected:
                 LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
                 PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
@@ -195,6 +204,24 @@ public sealed partial class SyncCoordinatorGrain(
         {
             _pauseWrites.Save(pause);
         }
+    }
+
+    public Task<bool> MayRefreshAsync(string userId) => Task.FromResult(_storm.MayRefresh(time.GetUtcNow()));
+
+    public Task RefreshRefusedAsync(string userId)
+    {
+        if (_storm.Refused(userId, time.GetUtcNow()) is { } storm)
+        {
+            _pause.InvalidGrantStorm(storm.Until, storm.Reason);
+            _pauseWrites.Save(_pause.ToStored()!);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task QuarantineLiftedAsync(string userId)
+    {
+        _storm.Lifted(userId);
+        return Task.CompletedTask;
     }
 
     public async Task<CoordinatorStatus> GetStatusAsync()
@@ -222,6 +249,7 @@ public sealed partial class SyncCoordinatorGrain(
             LastBatch = _batches.Last,
             ExpiringSoon = _expiring.Users,
             DatabaseReachable = _expiring.DatabaseReachable,
+            InvalidGrantStorm = _storm.Status(now),
         };
     }
 
@@ -265,11 +293,14 @@ public sealed partial class SyncCoordinatorGrain(
         ForgetLostSyncs(now);
         _expiring.Tick(now);
 
+        await _storm.EraseDueAsync(now);
         // Asked on every tick, paused or not, so that the lease stays renewed.
         if (!_lease.MayDispatch(now) || _pause.IsPaused(now))
         {
             return;
         }
+        // A retry of a quarantined user calls Spotify: only while dispatching.
+        await _storm.RetryNextAsync(now);
         if (_pause.Ended(now))
         {
             LogResumedAfterPause();

@@ -28,10 +28,18 @@ public sealed record SpotifyUserRecord
     public int? ExpiryWarningDays { get; init; }
     public Guid? LastSyncId { get; init; }
 
+    /// <summary>The id of the key the row's tokens are encrypted with (see <see cref="Security.TokenProtector"/>); null without tokens.</summary>
+    public string? TokenKeyId { get; init; }
+
+    /// <summary>When Spotify refused the refresh token of a <see cref="SpotifyUserStates.Quarantined"/> user.</summary>
+    public DateTimeOffset? QuarantinedAt { get; init; }
+
     /// <summary>Optimistic concurrency: 0 means "not stored yet".</summary>
     public long Version { get; init; }
 
     public bool IsActive => State == SpotifyUserStates.Active;
+
+    public bool IsQuarantined => State == SpotifyUserStates.Quarantined;
 
     /// <summary>
     /// This record's changes laid over <paramref name="stored"/>, a newer version of the row written meanwhile
@@ -58,6 +66,7 @@ public sealed record SpotifyUserRecord
 public static class SpotifyUserStates
 {
     public const string Active = "active";
+    public const string Quarantined = "quarantined";
     public const string NeedsReconnect = "needs_reconnect";
     public const string Disconnected = "disconnected";
 }

@@ -11,7 +11,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
         last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
         consecutive_failures, total_tracks, total_syncs, gaps_detected, last_gap_from, last_gap_to,
-        expiry_warning_days, last_sync_id, version
+        expiry_warning_days, last_sync_id, quarantined_at, token_key_id, version
         """;
 
     // One statement for insert and update: a new row is inserted at version 1 only when none exists
@@ -22,7 +22,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
                 @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
-                @expiry_warning_days, @last_sync_id, @expected_version + 1)
+                @expiry_warning_days, @last_sync_id, @quarantined_at, @token_key_id, @expected_version + 1)
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -47,6 +47,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             last_gap_to = EXCLUDED.last_gap_to,
             expiry_warning_days = EXCLUDED.expiry_warning_days,
             last_sync_id = EXCLUDED.last_sync_id,
+            quarantined_at = EXCLUDED.quarantined_at,
+            token_key_id = EXCLUDED.token_key_id,
             version = EXCLUDED.version,
             updated_at = now()
         WHERE spotify_users.version = @expected_version
@@ -96,6 +98,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.Add(Time("last_gap_to", record.LastGapTo));
         p.Add(new NpgsqlParameter("expiry_warning_days", NpgsqlDbType.Integer) { Value = (object?)record.ExpiryWarningDays ?? DBNull.Value });
         p.Add(new NpgsqlParameter("last_sync_id", NpgsqlDbType.Uuid) { Value = (object?)record.LastSyncId ?? DBNull.Value });
+        p.Add(Time("quarantined_at", record.QuarantinedAt));
+        p.Add(Text("token_key_id", record.TokenKeyId));
         p.AddWithValue("expected_version", record.Version);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
@@ -109,6 +113,20 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT user_id FROM spotify_users WHERE state = 'active' ORDER BY user_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    /// <summary>Users whose tokens are quarantined (see <see cref="SpotifyUserStates.Quarantined"/>), oldest refusal first.</summary>
+    public async Task<IReadOnlyList<string>> ListQuarantinedUserIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT user_id FROM spotify_users WHERE state = 'quarantined' ORDER BY quarantined_at, user_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<string>();
         while (await reader.ReadAsync(cancellationToken))
@@ -170,7 +188,9 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         LastGapTo = NullableTime(r, 21),
         ExpiryWarningDays = r.IsDBNull(22) ? null : r.GetInt32(22),
         LastSyncId = r.IsDBNull(23) ? null : r.GetGuid(23),
-        Version = r.GetInt64(24),
+        QuarantinedAt = NullableTime(r, 24),
+        TokenKeyId = NullableString(r, 25),
+        Version = r.GetInt64(26),
     };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

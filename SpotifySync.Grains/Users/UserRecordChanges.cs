@@ -1,4 +1,5 @@
 using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Security;
 using SpotifySync.Grains.Spotify;
 using SpotifySync.Grains.Storage;
 
@@ -21,6 +22,7 @@ public static class UserRecordChanges
             Scope = scope,
             AuthorizedAt = now,
             ReconnectReason = null,
+            QuarantinedAt = null,
             ConsecutiveFailures = 0,
             LastSyncError = null,
             ExpiryWarningDays = null,
@@ -36,6 +38,26 @@ public static class UserRecordChanges
         AccessTokenExpiresAt = null,
         ReconnectReason = reason,
         ScheduleAnchor = null,
+        QuarantinedAt = null,
+    };
+
+    /// <summary>
+    /// Spotify refused the refresh token, but it may be Spotify's incident: the tokens are kept (still encrypted) and
+    /// not used, the schedule stays, until the coordinator says erase or retry. The reason is what an erase will show.
+    /// </summary>
+    public static SpotifyUserRecord Quarantined(SpotifyUserRecord user, string reason, DateTimeOffset now) => user with
+    {
+        State = SpotifyUserStates.Quarantined,
+        ReconnectReason = reason,
+        QuarantinedAt = now,
+    };
+
+    /// <summary>A quarantined user whose refresh worked after the storm: active again, with the tokens it kept.</summary>
+    public static SpotifyUserRecord Restored(SpotifyUserRecord user) => user with
+    {
+        State = SpotifyUserStates.Active,
+        ReconnectReason = null,
+        QuarantinedAt = null,
     };
 
     /// <summary>A refreshed access token, and the rotated refresh token when Spotify sent one.</summary>
@@ -47,6 +69,20 @@ public static class UserRecordChanges
         RefreshTokenEncrypted = rotatedRefreshTokenEncrypted ?? user.RefreshTokenEncrypted,
         Scope = grant.Scope ?? user.Scope,
     };
+
+    /// <summary>
+    /// Every token of the row under the current key, and the row saying so: applied to every write, so a row is never
+    /// left with tokens under two keys (a refresh that keeps the refresh token but brings a new access token).
+    /// </summary>
+    public static SpotifyUserRecord OnCurrentKey(SpotifyUserRecord user, TokenProtector tokens) =>
+        user.RefreshTokenEncrypted is null && user.AccessTokenEncrypted is null
+            ? user with { TokenKeyId = null }
+            : user with
+            {
+                RefreshTokenEncrypted = tokens.ToCurrentKey(user.RefreshTokenEncrypted, user.UserId),
+                AccessTokenEncrypted = tokens.ToCurrentKey(user.AccessTokenEncrypted, user.UserId),
+                TokenKeyId = tokens.CurrentKeyId,
+            };
 
     /// <summary>The last sync's outcome, as sync-status shows it.</summary>
     public static SpotifyUserRecord WithOutcome(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Security;
 using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.Grains.Users;
@@ -12,7 +13,9 @@ namespace SpotifySync.Grains.Users;
 /// resolved by laying our copy over the stored row (<see cref="SpotifyUserRecord.RebasedOn"/>) and writing again.
 /// </summary>
 /// <param name="unsaved">Called whenever a write leaves memory ahead of the table, so the owner can schedule a retry.</param>
-public sealed partial class UserRow(string userId, SpotifyUserStore store, ListeningDataWriter writer, Action unsaved, ILogger logger)
+/// <param name="tokens">Every write stores the row's tokens under the current key (<see cref="UserRecordChanges.OnCurrentKey"/>).</param>
+public sealed partial class UserRow(
+    string userId, SpotifyUserStore store, ListeningDataWriter writer, TokenProtector tokens, Action unsaved, ILogger logger)
 {
     private const int ConflictRetries = 3;
     private const int StaleConnectionAttempts = 3;
@@ -56,7 +59,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
         try
         {
             var before = (Current, IsUnsaved);
-            Current = change(Current);
+            Current = UserRecordChanges.OnCurrentKey(change(Current), tokens);
             IsUnsaved = true;
             try
             {
@@ -105,7 +108,7 @@ public sealed partial class UserRow(string userId, SpotifyUserStore store, Liste
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var next = change(Current!);
+            var next = UserRecordChanges.OnCurrentKey(change(Current!), tokens);
             for (var attempt = 0; ; attempt++)
             {
                 try

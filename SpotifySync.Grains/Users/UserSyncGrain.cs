@@ -50,6 +50,7 @@ public sealed partial class UserSyncGrain(
     private int _connectsInFlight;
     private UserRowSaveRetry _saveRetry = null!;
     private readonly ManualSyncCooldown _manualCooldown = new();
+    private TokenQuarantine _quarantine = null!;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -57,10 +58,11 @@ public sealed partial class UserSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _row = new UserRow(UserId, users, writer, () => _saveRetry.StartIfUnsaved(), logger);
+        _row = new UserRow(UserId, users, writer, tokens, () => _saveRetry.StartIfUnsaved(), logger);
         _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
-        _tokens = new UserTokens(UserId, _row, accounts, tokens, time, metrics, logger);
+        _tokens = new UserTokens(UserId, _row, accounts, tokens, () => Coordinator.MayRefreshAsync(UserId), time, metrics, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
+        _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
         await _row.LoadAsync(cancellationToken);
     }
 
@@ -165,6 +167,29 @@ public sealed partial class UserSyncGrain(
         }
     }
 
+    public async Task ResolveQuarantineAsync(QuarantineVerdict verdict)
+    {
+        // Under the sync gate: a retry refreshes, and two refreshes of one user must never race.
+        await _syncGate.WaitAsync();
+        try
+        {
+            var connection = _connection;
+            await _quarantine.ResolveAsync(verdict,
+                stillConnected: () =>
+                {
+                    if (connection != _connection)
+                    {
+                        throw new ConnectionReplacedException();
+                    }
+                },
+                erased: () => _connection++);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == UserSchedule.GapFollowUpReminderName)
@@ -178,6 +203,11 @@ public sealed partial class UserSyncGrain(
         }
         if (reminderName != UserSchedule.ReminderName)
         {
+            return;
+        }
+        if (_row.Current is { IsQuarantined: true })
+        {
+            // Its tokens wait for the coordinator's verdict; the schedule stays for when they are restored.
             return;
         }
         if (_row.Current is not { IsActive: true } user)
@@ -253,14 +283,19 @@ public sealed partial class UserSyncGrain(
         }
         catch (SpotifyRefreshTokenRejectedException e) when (run.Connection == _connection)
         {
-            // Spotify asks apps to discard a refused refresh token and never retry it. Erased in memory first, so
-            // that no call uses it again even while PostgreSQL is away; the table follows when it can.
+            // Spotify asks apps to discard a refused refresh token and never retry it, but a storm of refusals is
+            // Spotify's incident: the tokens are quarantined (kept, never used) until the coordinator's verdict
+            // (TokenQuarantine). Quarantined in memory first, so no call uses them even while PostgreSQL is away.
             _connection++;
             var reason = RefreshTokenLifetime.RejectionReason(_row.Current?.AuthorizedAt, time.GetUtcNow(), e.Message);
-            var outcome = await UnsuccessfulAsync(run, SyncOutcomeKind.NeedsReconnect, reason,
-                user => UserRecordChanges.WithoutTokens(user, SpotifyUserStates.NeedsReconnect, reason));
-            await _schedule.RemoveQuietlyAsync();
+            var outcome = await UnsuccessfulAsync(run, SyncOutcomeKind.TokensQuarantined, reason, _quarantine.Quarantine(reason));
+            await _quarantine.ReportRefusedAsync();
             return outcome;
+        }
+        catch (RefreshDeferredException e)
+        {
+            // Not the user's failure: the coordinator holds dispatch for the storm and puts the user back in front.
+            return await UnsuccessfulAsync(run, SyncOutcomeKind.RefreshDeferred, e.Message);
         }
         catch (Exception e) when (e is ConnectionReplacedException || run.Connection != _connection)
         {

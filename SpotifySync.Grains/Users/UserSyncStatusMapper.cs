@@ -20,6 +20,7 @@ public static class UserSyncStatusMapper
             {
                 SpotifyUserStates.Active => UserConnectionState.Active,
                 SpotifyUserStates.NeedsReconnect => UserConnectionState.NeedsReconnect,
+                SpotifyUserStates.Quarantined => UserConnectionState.Quarantined,
                 _ => UserConnectionState.Disconnected,
             },
             ReconnectReason = user.ReconnectReason,

@@ -10,8 +10,10 @@ namespace SpotifySync.Grains.Users;
 /// A user's access token: the stored one while it has more than <see cref="RefreshMargin"/> left, otherwise a
 /// refresh at Spotify whose result (a rotated refresh token included) is stored before it is used.
 /// </summary>
+/// <param name="mayRefresh">Asked before every refresh (the coordinator's <c>invalid_grant</c> storm detector); false: not sent.</param>
 public sealed partial class UserTokens(
-    string userId, UserRow row, SpotifyAccountsClient accounts, TokenProtector tokens, TimeProvider time, SyncMetrics metrics, ILogger logger)
+    string userId, UserRow row, SpotifyAccountsClient accounts, TokenProtector tokens, Func<Task<bool>> mayRefresh, TimeProvider time,
+    SyncMetrics metrics, ILogger logger)
 {
     /// <summary>Refresh ahead of expiry so a token never dies between the check and the call.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
@@ -28,8 +30,13 @@ public sealed partial class UserTokens(
         return await RefreshAsync(stillConnected, cancellationToken);
     }
 
+    /// <exception cref="RefreshDeferredException">An <c>invalid_grant</c> storm is on: nothing was sent.</exception>
     public async Task<string> RefreshAsync(Action stillConnected, CancellationToken cancellationToken)
     {
+        if (!await mayRefresh())
+        {
+            throw new RefreshDeferredException();
+        }
         var grant = await accounts.RefreshAsync(tokens.Unprotect(row.Current!.RefreshTokenEncrypted!, userId), cancellationToken);
         stillConnected();
         metrics.TokenRefreshed(grant.RotatedRefreshToken is null ? "kept" : "rotated");

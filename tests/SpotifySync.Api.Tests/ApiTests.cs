@@ -126,6 +126,33 @@ public sealed class ApiTests(ApiStack api)
     }
 
     [Fact]
+    public async Task A_refused_user_is_quarantined_first_a_sync_request_gets_409_saying_so_and_sync_status_counts_it()
+    {
+        const string userId = "api-quarantined";
+        var user = api.Cluster.Spotify.AddUser(userId);
+        (await api.Http.SendAsync(api.Request(HttpMethod.Put, $"api/users/{userId}/spotify",
+            JsonContent.Create(new { refreshToken = user.RefreshToken })))).EnsureSuccessStatusCode();
+        (await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{userId}/sync?wait=true"))).EnsureSuccessStatusCode();
+
+        api.Cluster.Spotify.RevokeRefreshToken(userId);
+        api.Cluster.Spotify.ExpireAccessTokens(userId);
+        using var refused = await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{userId}/sync?wait=true"));
+        using var refusedBody = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("tokens_quarantined", refusedBody.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("quarantined", refusedBody.RootElement.GetProperty("status").GetProperty("state").GetString());
+
+        // Within the storm window (3 s in the test cluster): the tokens are kept, and the app is told why no sync runs.
+        using var sync = await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{userId}/sync"));
+        Assert.Equal(HttpStatusCode.Conflict, sync.StatusCode);
+        Assert.Contains("invalid_grant storm", await sync.Content.ReadAsStringAsync());
+        using var status = await api.Http.SendAsync(api.Request(HttpMethod.Get, "api/sync/status"));
+        using var statusBody = JsonDocument.Parse(await status.Content.ReadAsStringAsync());
+        var storm = statusBody.RootElement.GetProperty("invalidGrantStorm");
+        Assert.False(storm.GetProperty("active").GetBoolean());
+        Assert.True(storm.GetProperty("quarantinedUsers").GetInt32() >= 1);
+    }
+
+    [Fact]
     public async Task Sync_all_answers_202_with_how_many_and_the_coordinator_status_reports_its_pace()
     {
         using var syncAll = await api.Http.SendAsync(api.Request(HttpMethod.Post, "api/spotify/sync-all-users"));

@@ -21,6 +21,7 @@ public sealed class EmulatorFaults
     private readonly FaultShare hangs = new();
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
     private bool rejectClientCredentials;
+    private bool refuseRefreshGrants;
     private double stallBodyRate;
     private ThrottleScope stallScope;
     private TimeSpan stallDuration = TimeSpan.FromSeconds(60);
@@ -143,6 +144,16 @@ public sealed class EmulatorFaults
         set { lock (gate) { rejectClientCredentials = value; } }
     }
 
+    /// <summary>
+    /// When on, every refresh_token grant is answered <c>invalid_grant</c> although the refresh tokens stay valid: Spotify's
+    /// incident (an <c>invalid_grant</c> storm), not the users' revocations. Off again, the same tokens work.
+    /// </summary>
+    public bool RefuseRefreshGrants
+    {
+        get { lock (gate) { return refuseRefreshGrants; } }
+        set { lock (gate) { refuseRefreshGrants = value; } }
+    }
+
     /// <summary>How long a hanging request hangs (wall clock; the client usually gives up first).</summary>
     public TimeSpan HangDuration
     {
@@ -257,6 +268,7 @@ public sealed class EmulatorFaults
             windowReason = null;
             hangs.Rate = 0;
             rejectClientCredentials = false;
+            refuseRefreshGrants = false;
             hangDuration = TimeSpan.FromSeconds(60);
             stallBodyRate = 0;
             stallScope = ThrottleScope.All;

@@ -89,7 +89,12 @@ public class SyncCluster : IAsyncLifetime
         ["Security:TokenEncryptionKey"] = TokenEncryptionKey,
         ["Sync:Interval"] = Interval.ToString("c"),
         ["Sync:SpacingBetweenUsers"] = Spacing.ToString("c"),
+        // A refused user's tokens are kept this long before they are erased (in case a storm follows): short, so tests see the erase.
+        ["Sync:InvalidGrantStorm:Window"] = InvalidGrantStormWindow.ToString("c"),
+        ["Sync:InvalidGrantStorm:Pause"] = "00:00:05",
     };
+
+    public static readonly TimeSpan InvalidGrantStormWindow = TimeSpan.FromSeconds(3);
 
     /// <summary>The refresh token stored (encrypted) on the user's row, decrypted with the cluster's key.</summary>
     public async Task<string?> StoredRefreshTokenAsync(string userId)

@@ -18,6 +18,9 @@ public sealed class FaultsCluster() : SyncCluster(new Dictionary<string, string>
     ["Sync:StartClaimTimeout"] = "00:00:03",
     ["Sync:InFlightTimeout"] = "00:00:30",
     ["Sync:SaveRetryMaxDelay"] = "00:00:02",
+    // Few enough users for a test to make a storm (with the default share of 20% of the refresh attempts); a lone
+    // refusal (TokenFaultTests) is still no storm.
+    ["Sync:InvalidGrantStorm:MinUsers"] = "4",
 });
 
 [CollectionDefinition(Name)]

@@ -93,7 +93,7 @@ public sealed class TokenDurabilityTests(FaultsCluster cluster) : IDisposable
     }
 
     [Fact]
-    public async Task Invalid_grant_while_PostgreSQL_is_down_erases_the_token_at_once_and_in_the_table_later()
+    public async Task Invalid_grant_while_PostgreSQL_is_down_erases_the_token_in_memory_first_and_in_the_table_later()
     {
         const string userId = "revoked-pg-down";
         await cluster.ConnectSyncedUserAsync(userId);

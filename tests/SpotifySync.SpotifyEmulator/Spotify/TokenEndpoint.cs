@@ -38,6 +38,12 @@ internal sealed class TokenEndpoint(EmulatorState state)
             return;
         }
 
+        if (state.Faults.RefuseRefreshGrants)
+        {
+            await JsonResponse.OAuthErrorAsync(context, "invalid_grant", "Invalid refresh token");
+            return;
+        }
+
         var issued = state.Tokens.Refresh(refreshToken);
         if (issued is null)
         {
