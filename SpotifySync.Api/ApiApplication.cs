@@ -57,6 +57,7 @@ public static class ApiApplication
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>().AddEndpointFilter<RequestDeadlineEndpointFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapUserSyncEndpoints();
+        api.MapSpotifyTokenEndpoints();
         api.MapSyncAdminEndpoints();
 
         app.MapOpenApi();
