@@ -14,33 +14,32 @@ internal sealed class TokenEndpoint(EmulatorState state)
             ? await context.Request.ReadFormAsync(context.RequestAborted)
             : FormCollection.Empty;
 
-        var grantType = form["grant_type"].ToString();
-        var pkce = IsPkceClient(context.Request, form, grantType);
-        if (!(pkce ? IsKnownPublicClient(form) : IsKnownConfidentialClient(context.Request, form)) || state.Faults.RejectClientCredentials)
+        if (form["grant_type"].ToString() == "authorization_code")
+        {
+            await ExchangeCodeAsync(context, form);
+            return;
+        }
+
+        var client = ClientCredentials.From(context.Request, form);
+        if (client is null || !client.Matches(state.Settings) || state.Faults.RejectClientCredentials)
         {
             await JsonResponse.OAuthErrorAsync(context, "invalid_client", "Invalid client");
             return;
         }
 
-        switch (grantType)
+        var grantType = form["grant_type"].ToString();
+        if (grantType.Length == 0)
         {
-            case "":
-                await JsonResponse.OAuthErrorAsync(context, "unsupported_grant_type", "grant_type parameter is missing");
-                return;
-            case "refresh_token":
-                await RefreshAsync(context, form);
-                return;
-            case "authorization_code":
-                await ExchangeCodeAsync(context, form, pkce);
-                return;
-            default:
-                await JsonResponse.OAuthErrorAsync(context, "unsupported_grant_type", "grant_type must be refresh_token or authorization_code");
-                return;
+            await JsonResponse.OAuthErrorAsync(context, "unsupported_grant_type", "grant_type parameter is missing");
+            return;
         }
-    }
 
-    private async Task RefreshAsync(HttpContext context, IFormCollection form)
-    {
+        if (grantType != "refresh_token")
+        {
+            await JsonResponse.OAuthErrorAsync(context, "unsupported_grant_type", "grant_type must be refresh_token or authorization_code");
+            return;
+        }
+
         var refreshToken = form["refresh_token"].ToString();
         if (refreshToken.Length == 0)
         {
@@ -55,11 +54,23 @@ internal sealed class TokenEndpoint(EmulatorState state)
             return;
         }
 
-        await WriteTokensAsync(context, issued);
+        var body = new TokenJson(issued.AccessToken, "Bearer", Scope, (int)issued.ExpiresIn.TotalSeconds, issued.RotatedRefreshToken);
+        context.Response.Headers.CacheControl = "no-store";
+        await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, body, SpotifyJsonContext.Default.TokenJson, JsonResponse.AccountsContentType);
     }
 
-    private async Task ExchangeCodeAsync(HttpContext context, IFormCollection form, bool pkce)
+    private async Task ExchangeCodeAsync(HttpContext context, IFormCollection form)
     {
+        var pkce = IsPkceClient(context.Request, form);
+        var known = pkce
+            ? string.Equals(form["client_id"].ToString(), state.Settings.ClientId, StringComparison.Ordinal)
+            : ClientCredentials.From(context.Request, form) is { } client && client.Matches(state.Settings);
+        if (!known || state.Faults.RejectClientCredentials)
+        {
+            await JsonResponse.OAuthErrorAsync(context, "invalid_client", "Invalid client");
+            return;
+        }
+
         var code = form["code"].ToString();
         var redirectUri = form["redirect_uri"].ToString();
         if (code.Length == 0 || redirectUri.Length == 0)
@@ -76,27 +87,16 @@ internal sealed class TokenEndpoint(EmulatorState state)
         }
 
         // The first tokens of a sign-in always carry a refresh token.
-        var (issued, _) = state.Tokens.Authorize(user);
-        await WriteTokensAsync(context, issued);
-    }
-
-    private static async Task WriteTokensAsync(HttpContext context, IssuedTokens issued)
-    {
-        var body = new TokenJson(issued.AccessToken, "Bearer", Scope, (int)issued.ExpiresIn.TotalSeconds, issued.RotatedRefreshToken);
+        var (issued, refreshToken) = state.Tokens.Authorize(user);
+        var body = new TokenJson(issued.AccessToken, "Bearer", Scope, (int)issued.ExpiresIn.TotalSeconds, refreshToken);
         context.Response.Headers.CacheControl = "no-store";
         await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, body, SpotifyJsonContext.Default.TokenJson, JsonResponse.AccountsContentType);
     }
 
-    /// <summary>PKCE: an authorization_code request that names the client in the form, sends a verifier and no secret at all.</summary>
-    private static bool IsPkceClient(HttpRequest request, IFormCollection form, string grantType) =>
-        grantType == "authorization_code"
-        && request.Headers.Authorization.Count == 0
+    /// <summary>PKCE: the client named in the form with a verifier, and no secret at all.</summary>
+    private static bool IsPkceClient(HttpRequest request, IFormCollection form) =>
+        request.Headers.Authorization.Count == 0
         && form["client_secret"].Count == 0
         && form["client_id"].ToString().Length > 0
         && form["code_verifier"].ToString().Length > 0;
-
-    private bool IsKnownPublicClient(IFormCollection form) => string.Equals(form["client_id"].ToString(), state.Settings.ClientId, StringComparison.Ordinal);
-
-    private bool IsKnownConfidentialClient(HttpRequest request, IFormCollection form) =>
-        ClientCredentials.From(request, form) is { } client && client.Matches(state.Settings);
 }
