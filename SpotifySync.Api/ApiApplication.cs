@@ -81,6 +81,7 @@ public static class ApiApplication
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapUserSyncEndpoints();
+        api.MapSpotifyTokenEndpoints();
         api.MapSyncAdminEndpoints();
 
         app.MapOpenApi();

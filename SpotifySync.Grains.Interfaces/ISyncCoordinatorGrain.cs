@@ -42,6 +42,13 @@ public interface ISyncCoordinatorGrain : IGrainWithIntegerKey
     [OneWay]
     Task ReportAsync(SyncOutcome outcome);
 
+    /// <summary>
+    /// A Spotify call outside a sync (the token broker's refresh, a code exchange) met a 429: pause dispatch as a sync's
+    /// 429 would. Nobody is queued for it. One-way: the caller answers its own client at once.
+    /// </summary>
+    [OneWay]
+    Task ReportThrottledAsync(string userId, TimeSpan? retryAfter, bool quotaExceeded);
+
     Task<CoordinatorStatus> GetStatusAsync();
 
     /// <summary>

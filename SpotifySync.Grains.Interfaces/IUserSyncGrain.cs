@@ -42,6 +42,21 @@ public interface IUserSyncGrain : IGrainWithStringKey
     [OneWay]
     Task ResolveQuarantineAsync(QuarantineVerdict verdict);
 
+    /// <summary>
+    /// The token broker: an access token with at least five minutes left, the stored one or a refresh (which takes a
+    /// call-budget permit and never runs beside another refresh of this user). Never waits on Spotify for long: when the
+    /// cluster is paused, no permit is due soon or the refresh takes longer, it answers
+    /// <see cref="AccessTokenAnswerKind.TryLater"/> (a refresh already sent still stores its result).
+    /// </summary>
+    Task<AccessTokenAnswer> GetAccessTokenAsync();
+
+    /// <summary>
+    /// Exchange an authorization code at Spotify's token endpoint, then connect exactly like <see cref="ConnectAsync"/>:
+    /// the refresh token never passes through the app. Bounded like <see cref="GetAccessTokenAsync"/>; an exchange that
+    /// outlasts the wait still connects the user when Spotify answers.
+    /// </summary>
+    Task<AuthorizationCodeConnectAnswer> ConnectWithAuthorizationCodeAsync(AuthorizationCodeGrant grant);
+
     /// <summary>The grain's current state (what is stored, or about to be while PostgreSQL is away).</summary>
     Task<UserSyncStatus> GetStatusAsync();
 }

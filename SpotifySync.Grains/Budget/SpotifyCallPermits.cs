@@ -32,6 +32,33 @@ public sealed class SpotifyCallPermits(IGrainFactory grains, IOptionsMonitor<Spo
         }
     }
 
+    /// <summary>
+    /// A permit, waiting at most <paramref name="maxWait"/> for it: when the budget says the next one is due later,
+    /// gives up at once with <see cref="NoCallPermitSoonException"/> (for callers that must answer quickly).
+    /// </summary>
+    public async ValueTask AcquireWithinAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        var giveUpAt = time.GetUtcNow() + maxWait;
+        while (true)
+        {
+            var grant = await Budget.TakeAsync(1);
+            if (grant.Granted > 0)
+            {
+                return;
+            }
+            var wait = grant.RetryAfter > TimeSpan.Zero ? grant.RetryAfter : TimeSpan.FromMilliseconds(1);
+            if (time.GetUtcNow() + wait > giveUpAt)
+            {
+                throw new NoCallPermitSoonException(wait);
+            }
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
     public Task ReportThrottledAsync(TimeSpan retryAfter, bool quotaExceeded) =>
         Enabled ? Budget.ReportThrottledAsync(retryAfter, quotaExceeded) : Task.CompletedTask;
 
@@ -43,6 +70,13 @@ public sealed class SpotifyCallPermits(IGrainFactory grains, IOptionsMonitor<Spo
     {
         await AcquireAsync(cancellationToken);
         // A reference shared by every copy the resilience pipeline makes of the request: only one attempt uses it.
+        request.Options.Set(PrepaidKey, new PrepaidPermit());
+    }
+
+    /// <summary><see cref="PrepayAsync"/> for callers that wait at most <paramref name="maxWait"/> (<see cref="AcquireWithinAsync"/>).</summary>
+    public async ValueTask PrepayWithinAsync(HttpRequestMessage request, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        await AcquireWithinAsync(maxWait, cancellationToken);
         request.Options.Set(PrepaidKey, new PrepaidPermit());
     }
 

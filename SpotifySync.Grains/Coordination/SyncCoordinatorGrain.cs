@@ -170,16 +170,7 @@ public sealed partial class SyncCoordinatorGrain(
                 return;
             // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
             case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
-                var (wait, kind, newQuotaEpisode) = _pause.Throttled(
-                    outcome.UserId, outcome.RetryAfter, outcome.Kind == SyncOutcomeKind.QuotaExceeded, now, o);
-                if (newQuotaEpisode)
-                {
-                    LogQuotaExceeded(outcome.UserId, wait.TotalSeconds, now + wait);
-                }
-                else if (kind == DispatchPauseKind.RateLimited)
-                {
-                    LogPaused(outcome.UserId, wait.TotalSeconds, now + wait);
-                }
+                Pause(outcome.UserId, outcome.RetryAfter, outcome.Kind == SyncOutcomeKind.QuotaExceeded, now);
                 PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
                 return;
             case SyncOutcomeKind.RefreshDeferred:
@@ -193,6 +184,29 @@ public sealed partial class SyncCoordinatorGrain(
             default:
                 _batches.Add(outcome);
                 return;
+        }
+    }
+
+    public Task ReportThrottledAsync(string userId, TimeSpan? retryAfter, bool quotaExceeded)
+    {
+        Pause(userId, retryAfter, quotaExceeded, time.GetUtcNow());
+        if (_pause.ToStored() is { } pause)
+        {
+            _pauseWrites.Save(pause);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Pause(string userId, TimeSpan? retryAfter, bool quotaExceeded, DateTimeOffset now)
+    {
+        var (wait, kind, newQuotaEpisode) = _pause.Throttled(userId, retryAfter, quotaExceeded, now, options.CurrentValue);
+        if (newQuotaEpisode)
+        {
+            LogQuotaExceeded(userId, wait.TotalSeconds, now + wait);
+        }
+        else if (kind == DispatchPauseKind.RateLimited)
+        {
+            LogPaused(userId, wait.TotalSeconds, now + wait);
         }
     }
 

@@ -39,3 +39,15 @@ public sealed class SpotifyThrottledException(TimeSpan? retryAfter, bool quotaEx
 /// <summary>Spotify answered 2xx with a body we cannot use (malformed JSON or an unexpected shape).</summary>
 public sealed class SpotifyResponseFormatException(string message, Exception? inner = null)
     : SpotifyException(message, null, inner);
+
+/// <summary>
+/// Spotify refused an authorization-code exchange: <see cref="Error"/> is its OAuth code (<c>invalid_grant</c> for a used,
+/// expired or unknown code, a wrong redirect_uri or verifier; <c>invalid_client</c>; ...). Never contains the code.
+/// </summary>
+public sealed class SpotifyAuthorizationCodeRejectedException(string error, string description)
+    : SpotifyException($"Spotify refused the authorization code ({error}{(description.Length > 0 ? ": " + description : "")})", HttpStatusCode.BadRequest)
+{
+    public string Error { get; } = error;
+
+    public string Description { get; } = description;
+}

@@ -45,6 +45,8 @@ public sealed partial class UserSyncGrain(
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private UserRow _row = null!;
     private UserTokens _tokens = null!;
+    private AccessTokenBroker _broker = null!;
+    private AuthorizationCodeExchange _codeExchange = null!;
     private UserSchedule _schedule = null!;
     private long _connection;
     private int _connectsInFlight;
@@ -61,6 +63,8 @@ public sealed partial class UserSyncGrain(
         _row = new UserRow(UserId, users, writer, tokens, () => _saveRetry.StartIfUnsaved(), logger);
         _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
         _tokens = new UserTokens(UserId, _row, accounts, tokens, () => Coordinator.MayRefreshAsync(UserId), time, metrics, logger);
+        _broker = new AccessTokenBroker(UserId, _tokens, () => Coordinator, syncOptions, time, logger);
+        _codeExchange = new AuthorizationCodeExchange(UserId, accounts, () => Coordinator, syncOptions, time, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
         _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
         await _row.LoadAsync(cancellationToken);
@@ -116,6 +120,46 @@ public sealed partial class UserSyncGrain(
         LogDisconnected(UserId);
         await _schedule.RemoveQuietlyAsync();
         return Status();
+    }
+
+    public Task<AuthorizationCodeConnectAnswer> ConnectWithAuthorizationCodeAsync(AuthorizationCodeGrant grant) =>
+        _codeExchange.ConnectAsync(grant, ConnectAsync);
+
+    public async Task<AccessTokenAnswer> GetAccessTokenAsync()
+    {
+        if (_row.Current is not { IsActive: true })
+        {
+            return AccessTokenAnswer.WithoutToken(Status());
+        }
+        var connection = _connection;
+        try
+        {
+            return await _broker.AccessTokenAsync(() =>
+            {
+                if (connection != _connection)
+                {
+                    throw new ConnectionReplacedException();
+                }
+            });
+        }
+        catch (SpotifyRefreshTokenRejectedException e) when (connection == _connection)
+        {
+            // As in a sync: quarantined (kept, never used) until the coordinator's verdict says whether this was the
+            // user's revocation (erased, reconnect) or part of Spotify's invalid_grant storm (restored).
+            _connection++;
+            var reason = RefreshTokenLifetime.RejectionReason(_row.Current?.AuthorizedAt, time.GetUtcNow(), e.Message);
+            await _row.TryChangeAsync(_quarantine.Quarantine(reason), CancellationToken.None);
+            LogSyncError(UserId, reason);
+            await _quarantine.ReportRefusedAsync();
+            return AccessTokenAnswer.WithoutToken(Status());
+        }
+        catch (Exception e) when (e is ConnectionReplacedException || connection != _connection)
+        {
+            // Connected again or disconnected while the refresh was out: what holds now is the new connection's state.
+            return _row.Current is { IsActive: true }
+                ? AccessTokenAnswer.TryLater(RetryLaterAdvice.Shortest, "the user's Spotify connection changed meanwhile")
+                : AccessTokenAnswer.WithoutToken(Status());
+        }
     }
 
     public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger) =>

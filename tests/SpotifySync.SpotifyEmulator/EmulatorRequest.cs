@@ -1,7 +1,7 @@
 namespace SpotifySync.SpotifyEmulator;
 
 /// <summary>One request that reached a Spotify endpoint, with the answer it got.</summary>
-/// <param name="UserId">From the bearer token, or from the refresh token on <c>/api/token</c>; null when unknown.</param>
+/// <param name="UserId">From the bearer token, or from the refresh token or authorization code on <c>/api/token</c>; null when unknown.</param>
 /// <param name="RefreshTokenUsed">The refresh token sent to <c>/api/token</c>, null elsewhere.</param>
 public sealed record EmulatorRequest(
     DateTimeOffset ReceivedAt,

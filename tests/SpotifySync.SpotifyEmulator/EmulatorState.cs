@@ -12,6 +12,7 @@ public sealed class EmulatorState
     private readonly ConcurrentDictionary<string, EmulatorUser> users = new(StringComparer.Ordinal);
     private readonly Lock addUserGate = new();
     private readonly TokenStore tokens;
+    private readonly AuthorizationCodes authorizationCodes;
     private readonly RequestLog requestLog = new();
 
     public EmulatorState(EmulatorSettings settings)
@@ -21,6 +22,7 @@ public sealed class EmulatorState
         Settings = settings;
         Faults = new EmulatorFaults(settings.TimeProvider);
         tokens = new TokenStore(settings.TimeProvider, settings.AccessTokenLifetime);
+        authorizationCodes = new AuthorizationCodes(settings.TimeProvider);
     }
 
     public EmulatorSettings Settings { get; }
@@ -35,6 +37,8 @@ public sealed class EmulatorState
     internal TimeProvider TimeProvider => Settings.TimeProvider;
 
     internal TokenStore Tokens => tokens;
+
+    internal AuthorizationCodes AuthorizationCodes => authorizationCodes;
 
     public EmulatorUser AddUser(string userId, EmulatorUserSettings? settings = null)
     {
@@ -120,6 +124,18 @@ public sealed class EmulatorState
     {
         GetUser(userId);
         tokens.ExpireAccessTokens(userId);
+    }
+
+    /// <summary>
+    /// The user signs in through the app: a single-use code for <paramref name="redirectUri"/>, redeemable at the token
+    /// endpoint (authorization_code grant) until it expires; with <paramref name="codeChallenge"/> (S256) only with PKCE.
+    /// </summary>
+    public IssuedAuthorizationCode IssueAuthorizationCode(string userId, string redirectUri, string? codeChallenge = null, TimeSpan? lifetime = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(redirectUri);
+        var effective = lifetime ?? AuthorizationCodes.DefaultLifetime;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(effective, TimeSpan.Zero, nameof(lifetime));
+        return authorizationCodes.Issue(GetUser(userId), redirectUri, codeChallenge, effective);
     }
 
     public void SetRotation(string userId, bool rotate) => GetUser(userId).RotateRefreshTokens = rotate;

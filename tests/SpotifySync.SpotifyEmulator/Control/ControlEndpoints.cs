@@ -21,6 +21,7 @@ internal static class ControlEndpoints
         }));
         users.MapPost("/{id}/reauthorize", (string id) => ForUser(state, id, () =>
             TypedResults.Ok(new UserTokenView(id, state.Reauthorize(id)))));
+        users.MapPost("/{id}/authorization-codes", (string id, IssueCodeRequest body) => ForUser(state, id, () => IssueCode(state, id, body)));
         users.MapPost("/{id}/expire-access-tokens", (string id) => ForUser(state, id, () =>
         {
             state.ExpireAccessTokens(id);
@@ -88,6 +89,24 @@ internal static class ControlEndpoints
         {
             return TypedResults.BadRequest(new ControlError(exception.Message));
         }
+    }
+
+    private static IResult IssueCode(EmulatorState state, string userId, IssueCodeRequest body)
+    {
+        if (string.IsNullOrWhiteSpace(body.RedirectUri))
+        {
+            return TypedResults.BadRequest(new ControlError("redirectUri is required"));
+        }
+        if (body.CodeChallenge is not null && body.CodeChallengeMethod is not (null or "S256"))
+        {
+            return TypedResults.BadRequest(new ControlError("codeChallengeMethod must be S256 (the only one Spotify supports)"));
+        }
+        if (body.LifetimeSeconds is <= 0)
+        {
+            return TypedResults.BadRequest(new ControlError("lifetimeSeconds must be positive"));
+        }
+        var lifetime = body.LifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return TypedResults.Ok(state.IssueAuthorizationCode(userId, body.RedirectUri, body.CodeChallenge, lifetime));
     }
 
     private static IResult AddLatePlay(EmulatorState state, string userId, LatePlayRequest body)

@@ -14,6 +14,8 @@ namespace SpotifySync.SpotifyEmulator;
 [JsonSerializable(typeof(FaultsRequest))]
 [JsonSerializable(typeof(FaultsView))]
 [JsonSerializable(typeof(SwitchRequest))]
+[JsonSerializable(typeof(IssueCodeRequest))]
+[JsonSerializable(typeof(IssuedAuthorizationCode))]
 [JsonSerializable(typeof(ControlError))]
 [JsonSerializable(typeof(IReadOnlyList<EmulatorRequest>))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

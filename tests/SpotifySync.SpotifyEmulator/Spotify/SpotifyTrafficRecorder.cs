@@ -53,7 +53,12 @@ internal sealed class SpotifyTrafficRecorder(RequestDelegate next, EmulatorState
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted);
                 var refreshToken = form["refresh_token"].ToString();
-                return refreshToken.Length == 0 ? (null, null) : (state.Tokens.OwnerOfRefreshToken(refreshToken), refreshToken);
+                if (refreshToken.Length > 0)
+                {
+                    return (state.Tokens.OwnerOfRefreshToken(refreshToken), refreshToken);
+                }
+                var code = form["code"].ToString();
+                return code.Length == 0 ? (null, null) : (state.AuthorizationCodes.OwnerOf(code), null);
             }
             catch (InvalidDataException)
             {

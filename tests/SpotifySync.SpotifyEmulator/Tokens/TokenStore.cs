@@ -35,6 +35,24 @@ internal sealed class TokenStore(TimeProvider timeProvider, TimeSpan accessToken
         }
     }
 
+    /// <summary>
+    /// The user signed in through the authorization-code grant: a new refresh token (the old one stops working, as on
+    /// <see cref="Reauthorize"/>) and an access token.
+    /// </summary>
+    public (IssuedTokens Tokens, string RefreshToken) Authorize(EmulatorUser user)
+    {
+        lock (gate)
+        {
+            InvalidateCurrentRefreshToken(user);
+            var refreshToken = TokenFactory.NewRefreshToken();
+            refreshTokens.Add(refreshToken, new RefreshTokenRecord(user) { IsValid = true });
+            user.RefreshToken = refreshToken;
+            var accessToken = TokenFactory.NewAccessToken();
+            accessTokens.Add(accessToken, new AccessTokenRecord(user.UserId, timeProvider.GetUtcNow() + accessTokenLifetime));
+            return (new IssuedTokens(accessToken, accessTokenLifetime, refreshToken), refreshToken);
+        }
+    }
+
     /// <summary>Null when the refresh token is unknown, revoked or rotated away (Spotify's invalid_grant).</summary>
     public IssuedTokens? Refresh(string refreshToken)
     {
