@@ -13,17 +13,18 @@ public static class SpotifyTokenEndpoints
 {
     public static RouteGroupBuilder MapSpotifyTokenEndpoints(this RouteGroupBuilder api)
     {
-        var users = api.MapGroup("/users/{userId}/spotify").WithTags("Users");
-        users.MapGet("/access-token", AccessTokenAsync)
+        // The same id rule and declared answers as the other user routes (UserSyncEndpoints).
+        var users = api.MapGroup("/users/{userId}/spotify").WithTags("Users")
+            .AddEndpointFilter<UserIdEndpointFilter>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapGet("/access-token", AccessTokenAsync).WithName("GetAccessToken")
             .WithSummary("An access token with at least 5 minutes left, refreshed by SpotifySync when needed")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        users.MapPost("/authorization-code", AuthorizationCodeAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapPost("/authorization-code", AuthorizationCodeAsync).WithName("ConnectWithAuthorizationCode")
             .WithSummary("Connect a user by the authorization code of its Spotify sign-in; SpotifySync exchanges it (client credentials or PKCE)")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Accepts<AuthorizationCodeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

@@ -62,7 +62,7 @@ public sealed class ApiOpenApiDocumentTests(ApiStack api)
         var document = await DocumentAsync();
         var status = document.GetProperty("components").GetProperty("schemas").GetProperty("SyncStatusResponse").GetProperty("properties");
 
-        Assert.Equal(new[] { "not_connected", "active", "needs_reconnect", "disconnected" }, Words(status.GetProperty("state")));
+        Assert.Equal(new[] { "not_connected", "active", "needs_reconnect", "disconnected", "quarantined" }, Words(status.GetProperty("state")));
         Assert.Contains("succeeded", Words(status.GetProperty("lastSyncOutcome")));
         Assert.Contains("needs_reconnect", Words(status.GetProperty("lastSyncOutcome")));
         Assert.Contains("manual", Words(status.GetProperty("lastTrigger")));

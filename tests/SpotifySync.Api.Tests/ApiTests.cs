@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using SpotifySync.Grains.Interfaces;
 using SpotifySync.Testing;
 
 namespace SpotifySync.Api.Tests;
@@ -136,10 +137,12 @@ public sealed class ApiTests(ApiStack api)
 
         api.Cluster.Spotify.RevokeRefreshToken(userId);
         api.Cluster.Spotify.ExpireAccessTokens(userId);
-        using var refused = await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{userId}/sync?wait=true"));
-        using var refusedBody = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Equal("tokens_quarantined", refusedBody.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal("quarantined", refusedBody.RootElement.GetProperty("status").GetProperty("state").GetString());
+        // Through the grain: pressed again through the API within Api:ManualSyncCooldown, "Sync Data" would only
+        // answer with the sync just made.
+        var ticket = await api.Cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+        var refused = await api.Cluster.WaitForSyncAsync(userId, ticket!);
+        Assert.Equal("tokens_quarantined", refused.LastSyncOutcome);
+        Assert.Equal(UserConnectionState.Quarantined, refused.State);
 
         // Within the storm window (3 s in the test cluster): the tokens are kept, and the app is told why no sync runs.
         using var sync = await api.Http.SendAsync(api.Request(HttpMethod.Post, $"api/users/{userId}/sync"));

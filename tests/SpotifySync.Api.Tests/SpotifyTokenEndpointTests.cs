@@ -86,7 +86,7 @@ public sealed class SpotifyTokenEndpointTests(ApiStack api) : IDisposable
     }
 
     [Fact]
-    public async Task A_revoked_refresh_token_ends_in_409_must_reconnect_with_the_tokens_erased()
+    public async Task A_revoked_refresh_token_ends_in_409_quarantined_then_must_reconnect_with_the_tokens_erased()
     {
         const string userId = "broker-revoked";
         var user = api.Cluster.Spotify.AddUser(userId);
@@ -97,10 +97,15 @@ public sealed class SpotifyTokenEndpointTests(ApiStack api) : IDisposable
         var response = await Poll.UntilAsync(() => Send(HttpMethod.Get, $"api/users/{userId}/spotify/access-token"),
             r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20), "an answer other than 503");
 
+        // Quarantined first (kept, never used), then erased when the storm window (3 s here) closes without a storm.
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("must reconnect", await response.Content.ReadAsStringAsync());
+        await Poll.UntilAsync(() => api.Cluster.Database.UserRowAsync(userId), row => row.Item1 == "needs_reconnect",
+            TimeSpan.FromSeconds(30), "the refused user's tokens to be erased once the window closed without a storm");
         var (state, refreshToken, accessToken) = await api.Cluster.Database.UserRowAsync(userId);
         Assert.Equal(("needs_reconnect", null, null), (state, refreshToken, accessToken));
+        using var again = await Send(HttpMethod.Get, $"api/users/{userId}/spotify/access-token");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("must reconnect", await again.Content.ReadAsStringAsync());
     }
 
     [Fact]
