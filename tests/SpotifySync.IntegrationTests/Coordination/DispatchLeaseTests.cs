@@ -73,8 +73,10 @@ public sealed class DispatchLeaseTests(PostgresFixture postgres, ITestOutputHelp
     [Fact]
     public async Task A_released_lease_is_taken_at_once_by_the_next_activation()
     {
-        await using var first = await ActivationAsync("coordinator_c");
-        await using var second = await ActivationAsync("coordinator_d");
+        // A long lease: this is about the release, not the expiry, and the second activation's first connection can
+        // take longer than a 1 s lease on a busy machine (seen failing under load).
+        await using var first = await ActivationAsync("coordinator_c", TimeSpan.FromSeconds(60));
+        await using var second = await ActivationAsync("coordinator_d", TimeSpan.FromSeconds(60));
         await first.Keeper.TakeAsync(CancellationToken.None);
         await second.Keeper.TakeAsync(CancellationToken.None);
         Assert.True(first.Keeper.MayDispatch(DateTimeOffset.UtcNow));
@@ -88,14 +90,14 @@ public sealed class DispatchLeaseTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal(second.Keeper.Holder, holder?.Holder);
     }
 
-    private async Task<Activation> ActivationAsync(string role)
+    private async Task<Activation> ActivationAsync(string role, TimeSpan? lease = null)
     {
         await using (var create = _admin.CreateCommand($"CREATE ROLE {role} LOGIN; GRANT ALL ON coordinator_lease TO {role}"))
         {
             await create.ExecuteNonQueryAsync();
         }
         var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_connectionString) { Username = role, Timeout = 2 }.ConnectionString);
-        var keeper = new DispatchLeaseKeeper(new CoordinatorLeaseStore(dataSource), role, Lease, TimeProvider.System, NullLogger.Instance);
+        var keeper = new DispatchLeaseKeeper(new CoordinatorLeaseStore(dataSource), role, lease ?? Lease, TimeProvider.System, NullLogger.Instance);
         return new Activation(dataSource, keeper);
     }
 
