@@ -70,4 +70,15 @@ public sealed class ScheduleAdherenceTests
         Assert.Equal(3, result.DueTimes);
         Assert.Equal(0, result.Missed);
     }
+
+    [Fact]
+    public void Nothing_is_due_before_the_anchor_even_when_it_lies_more_than_an_interval_after_the_start()
+    {
+        // Connected just before watching began, first due time moved one interval on: the first tick is the anchor.
+        var anchor = From + Interval + TimeSpan.FromSeconds(20);
+        var result = ScheduleAdherence.Of(anchor, Interval, [anchor + TimeSpan.FromSeconds(1)], From, JudgeUntil, ObservedUntil);
+
+        Assert.Equal(1, result.DueTimes);
+        Assert.Equal(0, result.Missed);
+    }
 }

@@ -19,7 +19,9 @@ internal sealed record ScheduleAdherence(int DueTimes, int Missed, int Extra, IR
         DateTimeOffset anchor, TimeSpan interval, IEnumerable<DateTimeOffset> syncs, DateTimeOffset from, DateTimeOffset judgeUntil, DateTimeOffset observedUntil)
     {
         var times = syncs.Order().ToArray();
-        var due = anchor + interval * Math.Ceiling((from - anchor) / interval);
+        // The reminder's first tick is the anchor: nothing is due before it, however far after the start it lies (a
+        // first due time sooner than a minute after the connect moves one interval on).
+        var due = anchor + interval * Math.Max(0, Math.Ceiling((from - anchor) / interval));
         var dueTimes = 0;
         var missed = 0;
         var extra = 0;
