@@ -45,7 +45,7 @@ public sealed partial class AccessTokenBroker(
         }
         catch (Exception e) when (RetryLaterAdvice.ForFailure(e, syncOptions.CurrentValue) is { } advice)
         {
-            await ReportThrottledAsync(e);
+            await ThrottleReport.SendAsync(e, userId, coordinator, logger);
             LogRefreshDeferred(userId, advice.Reason);
             return TryLater(advice);
         }
@@ -55,28 +55,11 @@ public sealed partial class AccessTokenBroker(
 
     private static AccessTokenAnswer TryLater(RetryLaterAdvice advice) => AccessTokenAnswer.TryLater(advice.RetryAfter, advice.Reason);
 
-    /// <summary>A 429 pauses the whole cluster, as a sync's would: Spotify limits per app.</summary>
-    private async Task ReportThrottledAsync(Exception e)
-    {
-        if (e is not SpotifyThrottledException throttled)
-        {
-            return;
-        }
-        try
-        {
-            await coordinator().ReportThrottledAsync(userId, throttled.RetryAfter, throttled.QuotaExceeded);
-        }
-        catch (Exception reportFailure)
-        {
-            LogThrottleReportFailed(reportFailure, userId);
-        }
-    }
-
     /// <summary>The caller was answered already; the refresh ended badly afterwards.</summary>
     private void FailedAfterAnswer(Exception e)
     {
         LogRefreshFailedAfterAnswer(userId, SyncErrors.Describe(e));
-        _ = ReportThrottledAsync(e);
+        _ = ThrottleReport.SendAsync(e, userId, coordinator, logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: access token for the app not refreshed now: {Reason}")]
@@ -84,7 +67,4 @@ public sealed partial class AccessTokenBroker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: the app's access-token refresh failed after the app was told to try later: {Error}")]
     private partial void LogRefreshFailedAfterAnswer(string userId, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not report Spotify's 429 to the coordinator")]
-    private partial void LogThrottleReportFailed(Exception e, string userId);
 }

@@ -40,10 +40,7 @@ public sealed partial class AuthorizationCodeExchange(
         }
         catch (Exception e) when (RetryLaterAdvice.ForFailure(e, syncOptions.CurrentValue) is { } advice)
         {
-            if (e is SpotifyThrottledException throttled)
-            {
-                await coordinator().ReportThrottledAsync(userId, throttled.RetryAfter, throttled.QuotaExceeded);
-            }
+            await ThrottleReport.SendAsync(e, userId, coordinator, logger);
             LogDeferred(userId, advice.Reason);
             return AuthorizationCodeConnectAnswer.TryLater(advice.RetryAfter, advice.Reason);
         }
