@@ -96,6 +96,16 @@ if [ "$total" -eq 0 ]; then
   echo "no test results found (build failed?)" >&2
   status=${status:-1}; [ "$status" -ne 0 ] || status=1
 fi
+# The failed tests again, last, by name and with the first line of their message: a CI log is often read from its
+# tail only, and the test run's own report of a failure can be thousands of lines further up.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); want = 1; next }
+    /<UnitTestResult / { want = 0 }
+    want && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); print "  " substr(line, 1, 300); want = 0 }
+  ' "$trx" >&2
+done
 [ "$benchmarks_failed" -eq 0 ] || echo "$benchmarks_failed quick benchmark run(s) failed" >&2
 [ "$containers_failed" -eq 0 ] || echo "the container test failed" >&2
 [ "$kubernetes_failed" -eq 0 ] || echo "the Kubernetes manifest validation failed" >&2
