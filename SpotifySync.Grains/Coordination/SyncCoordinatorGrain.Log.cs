@@ -14,32 +14,14 @@ public sealed partial class SyncCoordinatorGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync batch completed in {Seconds}s: {Users} users, {Tracks} tracks, {Failures} failures")]
     private partial void LogBatchCompleted(double seconds, int users, int tracks, int failures);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spotify throttled user {UserId}: all dispatch paused for {Seconds}s, until {Until}")]
-    private partial void LogPaused(string userId, double seconds, DateTimeOffset until);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify quota exhausted (429 for user {UserId}: QUOTA_EXCEEDED or a Retry-After beyond Sync:Interval): all dispatch paused for {Seconds}s, until {Until}; it resumes by itself")]
-    private partial void LogQuotaExceeded(string userId, double seconds, DateTimeOffset until);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Spotify rejected the app credentials (invalid_client): all dispatch paused for {Seconds}s; check Spotify:ClientId and Spotify:ClientSecret")]
-    private partial void LogCredentialsRejected(double seconds);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Pause over: dispatch resumes")]
     private partial void LogResumedAfterPause();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coordinator activated with {Count} users still queued")]
     private partial void LogResumed(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: its sync was running on silo {Silo}, declared dead; queued again at the front")]
-    private partial void LogSyncOnDeadSilo(string userId, string silo);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: sync started at {StartedAt} never reported back; forgotten")]
-    private partial void LogLostSync(string userId, DateTimeOffset startedAt);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: did not claim its dispatched sync in time; queued again at the front")]
     private partial void LogClaimTimedOut(string userId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
-    private partial void LogRequeuedUnknownDispatch(string userId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sync all: could not read the active users from PostgreSQL")]
     private partial void LogActiveUsersUnreadable(Exception e);

@@ -37,7 +37,6 @@ public sealed partial class SyncCoordinatorGrain(
 
     private readonly SyncQueue _queue = new();
     private SyncQueueWriteBehind _queueWrites = null!;
-    private DispatchPauseWriteBehind _pauseWrites = null!;
     /// <summary>At most this many dispatches per timer tick, so that one turn stays short whatever the queue holds.</summary>
     private const int MaxDispatchesPerTick = 512;
 
@@ -47,13 +46,20 @@ public sealed partial class SyncCoordinatorGrain(
     private ExpiringUsersWatch _expiring = null!;
     private InvalidGrantStormWatch _storm = null!;
     private readonly SyncBatches _batches = new();
-    private IGrainTimer? _timer;
-    private TimeSpan _tick;
+    private DispatchPauseReports _pauseReports = null!;
+    private DispatchClaims _claims = null!;
+    private ReportedOutcomes _outcomes = null!;
+    private LostSyncs _lost = null!;
+    private CoordinatorStatusView _status = null!;
+    private DispatchTimer _timer = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _queueWrites = new SyncQueueWriteBehind(queueStore, BestEffortStoreTimeout, logger);
-        _pauseWrites = new DispatchPauseWriteBehind(pauseStore, BestEffortStoreTimeout, logger);
+        _pauseReports = new DispatchPauseReports(_pause, new DispatchPauseWriteBehind(pauseStore, BestEffortStoreTimeout, logger), options, logger);
+        _claims = new DispatchClaims(_gate, _queue, _queueWrites, metrics, logger);
+        _outcomes = new ReportedOutcomes(_gate, _queue, _queueWrites, _pause, _pauseReports, _batches, options);
+        _lost = new LostSyncs(_gate, _queue, _queueWrites, logger);
         _lease = new DispatchLeaseKeeper(
             leaseStore, $"{RuntimeIdentity}/{Guid.NewGuid():N}", options.CurrentValue.CoordinatorLease, time, logger);
         await _lease.TakeAsync(cancellationToken);
@@ -67,13 +73,9 @@ public sealed partial class SyncCoordinatorGrain(
         }
         _storm = new InvalidGrantStormWatch(GrainFactory, stormOptions, logger);
         _storm.Restore(await users.ListQuarantinedUserIdsAsync(cancellationToken), storedPause);
-        _tick = DispatchRound.TickFor(options.CurrentValue.SpacingBetweenUsers);
-        _timer = this.RegisterGrainTimer(DispatchNextAsync, new GrainTimerCreationOptions
-        {
-            DueTime = TimeSpan.Zero,
-            Period = _tick,
-            KeepAlive = true,
-        });
+        _status = new CoordinatorStatusView(_queue, _gate, _pause, _lease, _batches, _expiring, _storm, options);
+        _timer = new DispatchTimer(this, DispatchNextAsync);
+        _timer.Start(options.CurrentValue.SpacingBetweenUsers);
         if (_queue.Count > 0)
         {
             LogResumed(_queue.Count);
@@ -112,42 +114,17 @@ public sealed partial class SyncCoordinatorGrain(
         }
         LogUsersFound(userIds.Count);
         var now = time.GetUtcNow();
-        var changed = new List<SyncQueueEntry>();
-        foreach (var userId in userIds)
-        {
-            var (_, entry) = _queue.Add(userId, trigger, now);
-            if (entry is not null)
-            {
-                changed.Add(entry);
-            }
-        }
+        var changed = _queue.AddAll(userIds, trigger, now);
         _queueWrites.Upsert(changed);
         return new SyncAllResult(userIds.Count, changed.Count, _queue.Count, EstimatedStart(_queue.Count, now) + Spacing);
     }
 
-    public Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId, SiloAddress runningOn)
-    {
-        var now = time.GetUtcNow();
-        var (result, dispatch) = _gate.Claim(userId, dispatchId, now, Spacing, runningOn.ToParsableString());
-        switch (result)
-        {
-            case ClaimResult.Granted:
-                metrics.Dispatched(dispatch!.Trigger.Priority());
-                return Task.FromResult(true);
-            case ClaimResult.Unknown when _queue.Find(userId) is null:
-                // Dispatched by an activation that is gone (its silo died after the entry left sync_queue): the
-                // user must not vanish from the queue because its dispatch outlived the dispatcher.
-                LogRequeuedUnknownDispatch(userId);
-                _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
-                return Task.FromResult(false);
-            default:
-                return Task.FromResult(false);
-        }
-    }
+    public Task<bool> ClaimStartAsync(string userId, long dispatchId, SyncTrigger trigger, Guid syncId, SiloAddress runningOn) =>
+        Task.FromResult(_claims.Claim(userId, dispatchId, trigger, syncId, runningOn, time.GetUtcNow(), Spacing));
 
     public async Task ReportAsync(SyncOutcome outcome)
     {
-        Record(outcome);
+        _outcomes.Record(outcome, time.GetUtcNow());
         if (Spacing == TimeSpan.Zero)
         {
             // The slot this sync held goes out at once, not at the next tick: at spacing 0 the tick would set the pace.
@@ -155,69 +132,11 @@ public sealed partial class SyncCoordinatorGrain(
         }
     }
 
-    private void Record(SyncOutcome outcome)
-    {
-        var now = time.GetUtcNow();
-        var (trigger, syncId) = _gate.Finish(outcome.UserId) is { } finished
-            ? (finished.Trigger, finished.SyncId)
-            : (SyncTrigger.Scheduled, Guid.CreateVersion7(now));
-        var o = options.CurrentValue;
-        switch (outcome.Kind)
-        {
-            case SyncOutcomeKind.Succeeded:
-                _pause.Succeeded();
-                _batches.Add(outcome);
-                return;
-            // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
-            case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
-                Pause(outcome.UserId, outcome.RetryAfter, outcome.Kind == SyncOutcomeKind.QuotaExceeded, now);
-                PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
-                return;
-            case SyncOutcomeKind.RefreshDeferred:
-                // Dispatched before the storm was detected: the user waits in front for the pause to end.
-                _queueWrites.Upsert([_queue.PutInFront(outcome.UserId, trigger, syncId, now)]);
-                return;
-            case SyncOutcomeKind.AppCredentialsRejected:
-                LogCredentialsRejected(_pause.CredentialsRejected(now, o).TotalSeconds);
-                PersistPauseAndRequeue(outcome.UserId, trigger, syncId, now);
-                return;
-            default:
-                _batches.Add(outcome);
-                return;
-        }
-    }
-
     public Task ReportThrottledAsync(string userId, TimeSpan? retryAfter, bool quotaExceeded)
     {
-        Pause(userId, retryAfter, quotaExceeded, time.GetUtcNow());
-        if (_pause.ToStored() is { } pause)
-        {
-            _pauseWrites.Save(pause);
-        }
+        _pauseReports.Throttled(userId, retryAfter, quotaExceeded, time.GetUtcNow());
+        _pauseReports.Save();
         return Task.CompletedTask;
-    }
-
-    private void Pause(string userId, TimeSpan? retryAfter, bool quotaExceeded, DateTimeOffset now)
-    {
-        var (wait, kind, newQuotaEpisode) = _pause.Throttled(userId, retryAfter, quotaExceeded, now, options.CurrentValue);
-        if (newQuotaEpisode)
-        {
-            LogQuotaExceeded(userId, wait.TotalSeconds, now + wait);
-        }
-        else if (kind == DispatchPauseKind.RateLimited)
-        {
-            LogPaused(userId, wait.TotalSeconds, now + wait);
-        }
-    }
-
-    /// <summary>The user Spotify refused goes back in front; the pause is stored so that a failover keeps it.</summary>
-    private void PersistPauseAndRequeue(string userId, SyncTrigger trigger, Guid syncId, DateTimeOffset now)
-    {
-        _queueWrites.Upsert([_queue.PutInFront(userId, trigger, syncId, now)]);
-        if (_pause.ToStored() is { } pause)
-        {
-            _pauseWrites.Save(pause);
-        }
     }
 
     public Task<bool> MayRefreshAsync(string userId) => Task.FromResult(_storm.MayRefresh(time.GetUtcNow()));
@@ -226,8 +145,7 @@ public sealed partial class SyncCoordinatorGrain(
     {
         if (_storm.Refused(userId, time.GetUtcNow()) is { } storm)
         {
-            _pause.InvalidGrantStorm(storm.Until, storm.Reason);
-            _pauseWrites.Save(_pause.ToStored()!);
+            _pauseReports.InvalidGrantStorm(storm.Until, storm.Reason);
         }
         return Task.CompletedTask;
     }
@@ -245,26 +163,7 @@ public sealed partial class SyncCoordinatorGrain(
         var paused = _pause.IsPaused(now);
         _expiring.Tick(now);
         var budget = await GrainFactory.GetGrain<ICallBudgetGrain>(CallBudgetKey.Value).GetStatusAsync();
-        return new CoordinatorStatus
-        {
-            QueueLength = _queue.Count,
-            ManualQueued = _queue.ManualCount,
-            ScheduledQueued = _queue.ScheduledCount,
-            InFlight = _gate.Running + _gate.Pending,
-            PausedUntil = paused ? _pause.Until : null,
-            PauseReason = paused ? _pause.Reason : null,
-            PauseKind = paused ? _pause.Kind : null,
-            CallBudget = budget,
-            DispatchLeaseUntil = _lease.MayDispatch(now) ? _lease.ValidUntil : null,
-            SpacingBetweenUsers = spacing,
-            UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
-            BatchStartedAt = _batches.StartedAt,
-            EstimatedQueueDrainedAt = _queue.Count > 0 ? EstimatedStart(_queue.Count, now) + spacing : null,
-            LastBatch = _batches.Last,
-            ExpiringSoon = _expiring.Users,
-            DatabaseReachable = _expiring.DatabaseReachable,
-            InvalidGrantStorm = _storm.Status(now),
-        };
+        return _status.Status(now, spacing, paused, budget);
     }
 
     public Task<int?> GetPositionAsync(string userId) =>
@@ -272,21 +171,7 @@ public sealed partial class SyncCoordinatorGrain(
 
     public Task EnsureRunningAsync() => Task.CompletedTask;
 
-    public Task<int> ForgetSyncsOnAsync(IReadOnlyList<SiloAddress> deadSilos)
-    {
-        var now = time.GetUtcNow();
-        var requeued = new List<SyncQueueEntry>();
-        foreach (var lost in _gate.TakeRunningOn(deadSilos.Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal)))
-        {
-            LogSyncOnDeadSilo(lost.UserId, lost.RunningOn!);
-            if (_queue.Find(lost.UserId) is null)
-            {
-                requeued.Add(_queue.PutInFront(lost.UserId, lost.Trigger, lost.SyncId, now));
-            }
-        }
-        _queueWrites.Upsert(requeued);
-        return Task.FromResult(requeued.Count);
-    }
+    public Task<int> ForgetSyncsOnAsync(IReadOnlyList<SiloAddress> deadSilos) => Task.FromResult(_lost.ForgetOn(deadSilos, time.GetUtcNow()));
 
     private async Task DispatchNextAsync(CancellationToken cancellationToken)
     {
@@ -303,8 +188,8 @@ public sealed partial class SyncCoordinatorGrain(
     private async Task DispatchAsync()
     {
         var now = time.GetUtcNow();
-        AdoptSpacing(Spacing);
-        ForgetLostSyncs(now);
+        _timer.Adopt(Spacing);
+        _lost.ForgetTimedOut(now, options.CurrentValue.InFlightTimeout);
         _expiring.Tick(now);
 
         await _storm.EraseDueAsync(now);
@@ -328,7 +213,7 @@ public sealed partial class SyncCoordinatorGrain(
         _queueWrites.Upsert(plan.Requeued);
         if (plan.WakeAt is { } wakeAt)
         {
-            _timer?.Change(wakeAt - now, _tick);
+            _timer.WakeAt(wakeAt, now);
         }
         if (plan.Dispatches.Count == 0)
         {
@@ -350,26 +235,7 @@ public sealed partial class SyncCoordinatorGrain(
         _queueWrites.Delete(plan.Dispatches.Select(d => d.UserId));
     }
 
-    private void ForgetLostSyncs(DateTimeOffset now)
-    {
-        foreach (var lost in _gate.TakeLost(now, options.CurrentValue.InFlightTimeout))
-        {
-            LogLostSync(lost.UserId, lost.StartedAt);
-        }
-    }
-
-    private void AdoptSpacing(TimeSpan spacing)
-    {
-        var tick = DispatchRound.TickFor(spacing);
-        if (tick != _tick)
-        {
-            _tick = tick;
-            _timer?.Change(tick, tick);
-        }
-    }
-
     private DateTimeOffset EstimatedStart(int position, DateTimeOffset now) => _gate.EstimatedStart(position, now, Spacing, _pause.Until);
 
     private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
-
 }

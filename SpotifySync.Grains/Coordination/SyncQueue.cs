@@ -67,6 +67,21 @@ public sealed class SyncQueue
         return (false, Append(new SyncQueueEntry(userId, priority, trigger, ++_lastSortKey, now, Guid.CreateVersion7(now))));
     }
 
+    /// <summary><see cref="Add"/> for each user in turn, in linear time; the entries that changed, to persist.</summary>
+    public IReadOnlyList<SyncQueueEntry> AddAll(IEnumerable<string> userIds, SyncTrigger trigger, DateTimeOffset now)
+    {
+        var changed = new List<SyncQueueEntry>();
+        foreach (var userId in userIds)
+        {
+            var (_, entry) = Add(userId, trigger, now);
+            if (entry is not null)
+            {
+                changed.Add(entry);
+            }
+        }
+        return changed;
+    }
+
     /// <summary>Every entry in the order they will be dispatched (when no user is skipped).</summary>
     public IEnumerable<SyncQueueEntry> InOrder => _manual.Concat(_scheduled);
 

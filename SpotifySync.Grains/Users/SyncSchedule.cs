@@ -10,7 +10,7 @@ public static class SyncSchedule
     /// A random point of the interval, so that users connected together spread over it; one that comes sooner than
     /// <see cref="FirstDueLead"/> after the connect moves one interval on (the spread stays even). The connect queues
     /// a sync of its own, so a tick right after it would only read the same plays again; and a tick due at once could
-    /// reach the grain before the connect had stored the user (see UserSyncGrain.ReceiveReminder).
+    /// reach the grain before the connect had stored the user (see ReminderTicks).
     /// </summary>
     public static TimeSpan FirstDue(TimeSpan interval, double random0To1)
     {

@@ -13,7 +13,8 @@ namespace SpotifySync.Grains.Users;
 
 /// <summary>
 /// One app user. Owns the user's tokens (the only writer of its <c>spotify_users</c> row), the persistent
-/// <c>sync</c> reminder, and the sync itself.
+/// <c>sync</c> reminder, and the sync itself. The grain is the wiring: the sync is <see cref="RecentlyPlayedSync"/>,
+/// a reminder's tick <see cref="ReminderTicks"/>; the gates and the connection counter stay here, where every call meets them.
 /// <para>
 /// Reentrant, so that the app never waits on Spotify: status, "Sync Data", connect and disconnect answer at once
 /// even while a sync waits on Spotify. Two gates keep that safe: one sync at a time (so two refreshes of one user
@@ -53,6 +54,8 @@ public sealed partial class UserSyncGrain(
     private UserRowSaveRetry _saveRetry = null!;
     private readonly ManualSyncCooldown _manualCooldown = new();
     private TokenQuarantine _quarantine = null!;
+    private RecentlyPlayedSync _sync = null!;
+    private ReminderTicks _reminderTicks = null!;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -67,6 +70,9 @@ public sealed partial class UserSyncGrain(
         _codeExchange = new AuthorizationCodeExchange(UserId, accounts, () => Coordinator, syncOptions, time, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
         _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
+        _sync = new RecentlyPlayedSync(UserId, _row, _tokens, webApi, _schedule, _quarantine, () => Coordinator,
+            connection: () => _connection, replaceConnection: () => _connection++, time, metrics, logger);
+        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connectsInFlight > 0, syncOptions, time, logger);
         await _row.LoadAsync(cancellationToken);
     }
 
@@ -88,7 +94,7 @@ public sealed partial class UserSyncGrain(
         }
         var now = time.GetUtcNow();
         // The reminder is registered before the row says "active", and may be due at once: its tick must not take the
-        // user for a disconnected one meanwhile (see ReceiveReminder).
+        // user for a disconnected one meanwhile (see ReminderTicks).
         _connectsInFlight++;
         try
         {
@@ -198,12 +204,7 @@ public sealed partial class UserSyncGrain(
                 // This dispatch arrived too late and its slot went to someone else; the coordinator queued us again.
                 return;
             }
-            var run = new SyncRun(trigger, syncId, time.GetUtcNow(), _connection);
-            var outcome = _row.Current is { IsActive: true }
-                ? await SyncAsync(run)
-                : new SyncOutcome(UserId, SyncOutcomeKind.Skipped, 0, "user is not active", null, TimeSpan.Zero);
-            metrics.SyncFinished(outcome);
-            await ReportAsync(outcome);
+            await _sync.RunAsync(trigger, syncId);
         }
         finally
         {
@@ -234,206 +235,7 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName == UserSchedule.GapFollowUpReminderName)
-        {
-            await _schedule.RemoveGapFollowUpAsync();
-            if (_row.Current is { IsActive: true })
-            {
-                await EnqueueFromReminderAsync(SyncTrigger.GapFollowUp);
-            }
-            return;
-        }
-        if (reminderName != UserSchedule.ReminderName)
-        {
-            return;
-        }
-        if (_row.Current is { IsQuarantined: true })
-        {
-            // Its tokens wait for the coordinator's verdict; the schedule stays for when they are restored.
-            return;
-        }
-        if (_row.Current is not { IsActive: true } user)
-        {
-            // A reminder left behind by a disconnect goes; one whose connect is still being stored stays (the grain is
-            // reentrant, so the tick can come between the registration and the row write). Removing that one left a
-            // connected user without a schedule: the steady benchmark found such users, never synced again.
-            if (_connectsInFlight == 0)
-            {
-                await _schedule.RemoveQuietlyAsync();
-            }
-            return;
-        }
-        var options = syncOptions.CurrentValue;
-        if (SyncSchedule.BackoffUntil(user, options) is { } until && time.GetUtcNow() < until)
-        {
-            LogBackingOff(UserId, user.ConsecutiveFailures, until);
-            return;
-        }
-        if (status.Period != options.Interval)
-        {
-            var anchor = await _schedule.AdoptIntervalAsync(time.GetUtcNow());
-            await _row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
-        }
-        if (options.Enabled)
-        {
-            await EnqueueFromReminderAsync(SyncTrigger.Scheduled);
-        }
-    }
-
-    /// <summary>A tick is delivered once: an enqueue that fails is tried again (<see cref="ReminderEnqueueRetry"/>), not dropped.</summary>
-    private async Task EnqueueFromReminderAsync(SyncTrigger trigger)
-    {
-        for (var failures = 0; ; )
-        {
-            try
-            {
-                await Coordinator.EnqueueAsync(UserId, trigger);
-                return;
-            }
-            catch (Exception e)
-            {
-                if (ReminderEnqueueRetry.DelayAfter(++failures) is not { } delay)
-                {
-                    LogReminderTickLost(e, UserId, trigger, failures);
-                    throw;
-                }
-                LogReminderEnqueueFailed(e, UserId, trigger, failures, delay);
-                await Task.Delay(delay, time);
-            }
-        }
-    }
-
-    private async Task<SyncOutcome> SyncAsync(SyncRun run)
-    {
-        try
-        {
-            var stillConnected = () => EnsureStillConnected(run);
-            var accessToken = await _tokens.UsableAccessTokenAsync(stillConnected, CancellationToken.None);
-            RecentlyPlayedPage page;
-            try
-            {
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
-            }
-            catch (SpotifyAccessTokenRejectedException)
-            {
-                // A token can die before its announced expiry (revoked, rotated): refresh once and retry once.
-                accessToken = await _tokens.RefreshAsync(stillConnected, CancellationToken.None);
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
-            }
-            EnsureStillConnected(run);
-            return await CommitAsync(run, ListeningRowMapper.Map(UserId, page));
-        }
-        catch (SpotifyRefreshTokenRejectedException e) when (run.Connection == _connection)
-        {
-            // Spotify asks apps to discard a refused refresh token and never retry it, but a storm of refusals is
-            // Spotify's incident: the tokens are quarantined (kept, never used) until the coordinator's verdict
-            // (TokenQuarantine). Quarantined in memory first, so no call uses them even while PostgreSQL is away.
-            _connection++;
-            var reason = RefreshTokenLifetime.RejectionReason(_row.Current?.AuthorizedAt, time.GetUtcNow(), e.Message);
-            var outcome = await UnsuccessfulAsync(run, SyncOutcomeKind.TokensQuarantined, reason, _quarantine.Quarantine(reason));
-            await _quarantine.ReportRefusedAsync();
-            return outcome;
-        }
-        catch (RefreshDeferredException e)
-        {
-            // Not the user's failure: the coordinator holds dispatch for the storm and puts the user back in front.
-            return await UnsuccessfulAsync(run, SyncOutcomeKind.RefreshDeferred, e.Message);
-        }
-        catch (Exception e) when (e is ConnectionReplacedException || run.Connection != _connection)
-        {
-            // Connected again or disconnected meanwhile: this run's tokens and results belong to the old connection.
-            LogSuperseded(UserId);
-            return new SyncOutcome(UserId, SyncOutcomeKind.Skipped, 0, "the connection changed during the sync", null, Elapsed(run));
-        }
-        catch (SpotifyClientRejectedException e)
-        {
-            // Our app's credentials are wrong: every user would fail the same way. Not this user's failure.
-            return await UnsuccessfulAsync(run, SyncOutcomeKind.AppCredentialsRejected, e.Message);
-        }
-        catch (SpotifyThrottledException e)
-        {
-            // Not the user's fault either: the coordinator pauses everyone and puts this user back in front.
-            var kind = e.QuotaExceeded ? SyncOutcomeKind.QuotaExceeded : SyncOutcomeKind.Throttled;
-            return await UnsuccessfulAsync(run, kind, e.Message, retryAfter: e.RetryAfter);
-        }
-        catch (Exception e)
-        {
-            // One user's failure must never stop the others: record it on the row and let the next tick retry.
-            return await UnsuccessfulAsync(run, SyncOutcomeKind.Failed, SyncErrors.Describe(e));
-        }
-    }
-
-    private async Task<SyncOutcome> CommitAsync(SyncRun run, IReadOnlyList<ListeningRow> rows)
-    {
-        var user = _row.Current!;
-        var gap = ListeningGaps.PossibleGap(user.LatestPlayedAt, rows);
-        var completedAt = time.GetUtcNow();
-        var warning = WarnIfRefreshTokenExpiresSoon(user, completedAt);
-        var saved = await _row.CommitAsync(u => UserRecordChanges.WithOutcome(u, SyncOutcomeKind.Succeeded, null, run.Trigger, run.SyncId, run.StartedAt, completedAt) with
-        {
-            LatestPlayedAt = ListeningGaps.Cursor(u.LatestPlayedAt, rows),
-            GapsDetected = u.GapsDetected + (gap is null ? 0 : 1),
-            LastGapFrom = gap?.From ?? u.LastGapFrom,
-            LastGapTo = gap?.To ?? u.LastGapTo,
-            ExpiryWarningDays = warning,
-            TotalSyncs = u.TotalSyncs + 1,
-        }, rows, completedAt, gap, CancellationToken.None);
-        LogSynced(UserId, saved.LastSyncTracks);
-        if (gap is not null)
-        {
-            await _schedule.ScheduleGapFollowUpAsync(gap);
-        }
-        return new SyncOutcome(UserId, SyncOutcomeKind.Succeeded, saved.LastSyncTracks, null, null, Elapsed(run));
-    }
-
-    /// <summary>Records a sync that wrote no plays (in memory at once, in the table when PostgreSQL answers) and logs it.</summary>
-    private async Task<SyncOutcome> UnsuccessfulAsync(
-        SyncRun run, SyncOutcomeKind kind, string error, Func<SpotifyUserRecord, SpotifyUserRecord>? also = null, TimeSpan? retryAfter = null)
-    {
-        var completedAt = time.GetUtcNow();
-        await _row.TryChangeAsync(user => UserRecordChanges.WithOutcome(
-            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt), CancellationToken.None);
-        LogSyncError(UserId, error);
-        return new SyncOutcome(UserId, kind, 0, error, retryAfter, completedAt - run.StartedAt);
-    }
-
-    private void EnsureStillConnected(SyncRun run)
-    {
-        if (run.Connection != _connection)
-        {
-            throw new ConnectionReplacedException();
-        }
-    }
-
-    private async Task ReportAsync(SyncOutcome outcome)
-    {
-        try
-        {
-            await Coordinator.ReportAsync(outcome);
-        }
-        catch (Exception e)
-        {
-            // The coordinator forgets unreported syncs after a timeout; nothing of the user's data depends on this.
-            LogReportFailed(e, UserId);
-        }
-    }
-
-    /// <summary>Logs the 30- and 7-day warnings once each; returns the warning level to store.</summary>
-    private int? WarnIfRefreshTokenExpiresSoon(SpotifyUserRecord user, DateTimeOffset now)
-    {
-        if (user.AuthorizedAt is not { } authorizedAt
-            || RefreshTokenLifetime.WarningDue(authorizedAt, user.ExpiryWarningDays, now) is not { } due)
-        {
-            return user.ExpiryWarningDays;
-        }
-        var expiresAt = RefreshTokenLifetime.ExpiresAt(authorizedAt);
-        LogRefreshTokenExpiring(UserId, expiresAt, Math.Max(0, (int)Math.Floor((expiresAt - now).TotalDays)));
-        return due;
-    }
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _reminderTicks.ReceiveAsync(reminderName, status);
 
     private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());
-
-    private TimeSpan Elapsed(SyncRun run) => time.GetUtcNow() - run.StartedAt;
 }

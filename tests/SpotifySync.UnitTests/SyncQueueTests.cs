@@ -107,6 +107,19 @@ public sealed class SyncQueueTests
     }
 
     [Fact]
+    public void Adding_all_returns_the_changed_entries_in_order_and_skips_users_already_queued()
+    {
+        var queue = new SyncQueue();
+        queue.Enqueue("b", SyncTrigger.Scheduled, Now);
+
+        var changed = queue.AddAll(["a", "b", "c", "a"], SyncTrigger.SyncAll, Now);
+
+        Assert.Equal(["a", "c"], changed.Select(e => e.UserId));
+        Assert.All(changed, e => Assert.Equal(SyncPriority.Scheduled, e.Priority));
+        Assert.Equal(["b", "a", "c"], DrainIds(queue));
+    }
+
+    [Fact]
     public void Requests_merged_into_one_entry_share_its_sync_id_and_a_promotion_keeps_it()
     {
         var queue = new SyncQueue();

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Interfaces;
+using SpotifySync.Grains.Options;
+
+namespace SpotifySync.Grains.Users;
+
+/// <summary>
+/// What a tick of one of the user's reminders (<see cref="UserSchedule"/>) does: queue the scheduled sync or the gap
+/// follow-up at the coordinator, hold back while the user backs off or its tokens are quarantined, adopt a changed
+/// <c>Sync:Interval</c>, and remove a reminder a disconnect left behind.
+/// </summary>
+/// <param name="connectInFlight">
+/// Whether a connect of this (reentrant) grain is between registering the reminder and writing the row "active".
+/// </param>
+public sealed partial class ReminderTicks(
+    string userId,
+    UserRow row,
+    UserSchedule schedule,
+    Func<ISyncCoordinatorGrain> coordinator,
+    Func<bool> connectInFlight,
+    IOptionsMonitor<SyncOptions> syncOptions,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task ReceiveAsync(string reminderName, TickStatus status)
+    {
+        if (reminderName == UserSchedule.GapFollowUpReminderName)
+        {
+            await schedule.RemoveGapFollowUpAsync();
+            if (row.Current is { IsActive: true })
+            {
+                await EnqueueAsync(SyncTrigger.GapFollowUp);
+            }
+            return;
+        }
+        if (reminderName != UserSchedule.ReminderName)
+        {
+            return;
+        }
+        if (row.Current is { IsQuarantined: true })
+        {
+            // Its tokens wait for the coordinator's verdict; the schedule stays for when they are restored.
+            return;
+        }
+        if (row.Current is not { IsActive: true } user)
+        {
+            // A reminder left behind by a disconnect goes; one whose connect is still being stored stays (the grain is
+            // reentrant, so the tick can come between the registration and the row write). Removing that one left a
+            // connected user without a schedule: the steady benchmark found such users, never synced again.
+            if (!connectInFlight())
+            {
+                await schedule.RemoveQuietlyAsync();
+            }
+            return;
+        }
+        var options = syncOptions.CurrentValue;
+        if (SyncSchedule.BackoffUntil(user, options) is { } until && time.GetUtcNow() < until)
+        {
+            LogBackingOff(userId, user.ConsecutiveFailures, until);
+            return;
+        }
+        if (status.Period != options.Interval)
+        {
+            var anchor = await schedule.AdoptIntervalAsync(time.GetUtcNow());
+            await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
+        }
+        if (options.Enabled)
+        {
+            await EnqueueAsync(SyncTrigger.Scheduled);
+        }
+    }
+
+    /// <summary>A tick is delivered once: an enqueue that fails is tried again (<see cref="ReminderEnqueueRetry"/>), not dropped.</summary>
+    private async Task EnqueueAsync(SyncTrigger trigger)
+    {
+        for (var failures = 0; ; )
+        {
+            try
+            {
+                await coordinator().EnqueueAsync(userId, trigger);
+                return;
+            }
+            catch (Exception e)
+            {
+                if (ReminderEnqueueRetry.DelayAfter(++failures) is not { } delay)
+                {
+                    LogReminderTickLost(e, userId, trigger, failures);
+                    throw;
+                }
+                LogReminderEnqueueFailed(e, userId, trigger, failures, delay);
+                await Task.Delay(delay, time);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: {Failures} failed syncs in a row, scheduled sync skipped until {Until}")]
+    private partial void LogBackingOff(string userId, int failures, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not queue the {Trigger} sync its reminder asked for (attempt {Attempt}); trying again in {Delay}")]
+    private partial void LogReminderEnqueueFailed(Exception e, string userId, SyncTrigger trigger, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId}: gave up queueing the {Trigger} sync its reminder asked for after {Attempts} attempts; the next tick tries again")]
+    private partial void LogReminderTickLost(Exception e, string userId, SyncTrigger trigger, int attempts);
+}
