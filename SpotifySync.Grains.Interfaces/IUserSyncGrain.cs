@@ -43,6 +43,14 @@ public interface IUserSyncGrain : IGrainWithStringKey
     Task ResolveQuarantineAsync(QuarantineVerdict verdict);
 
     /// <summary>
+    /// The coordinator's check found this user's scheduled sync overdue (see <c>MissedSchedule</c>): if the grain's
+    /// own row agrees and the user is not backing off, queue the sync the reminder tick would have queued, and
+    /// register the reminder again if it is gone. One-way: the coordinator never waits on a user.
+    /// </summary>
+    [OneWay]
+    Task CatchUpMissedSyncAsync();
+
+    /// <summary>
     /// The token broker: an access token with at least five minutes left, the stored one or a refresh (which takes a
     /// call-budget permit and never runs beside another refresh of this user). Never waits on Spotify for long: when the
     /// cluster is paused, no permit is due soon or the refresh takes longer, it answers

@@ -36,11 +36,6 @@ public static class SpotifySyncSiloBuilderExtensions
         // Orleans' own knobs an operator may need, bound by name (e.g. Orleans__Membership__ProbeTimeout); "Orleans:Reminders" is taken by Orleans for provider settings.
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Configure<ReminderOptions>(configuration.GetSection("Orleans:ReminderOptions"));
-        if (!configuration.GetSection("Orleans:ReminderOptions:ReminderLoadingWindow").Exists())
-        {
-            var interval = (configuration.GetSection(SyncOptions.SectionName).Get<SyncOptions>() ?? new SyncOptions()).Interval;
-            silo.Services.PostConfigure<ReminderOptions>(o => o.ReminderLoadingWindow = ReminderLoadingWindow.For(interval, o));
-        }
         silo.Services.AddSingleton<IValidateOptions<SyncOptions>, ReminderPeriodValidator>();
         // Bound from configuration, not IOptions<SyncOptions>: Orleans reads these options while it starts, and a bad
         // Sync setting must be reported by the start-up validation together with every other bad setting.

@@ -44,6 +44,7 @@ public sealed partial class SyncCoordinatorGrain(
     private readonly DispatchPause _pause = new();
     private DispatchLeaseKeeper _lease = null!;
     private ExpiringUsersWatch _expiring = null!;
+    private MissedSyncWatch _missed = null!;
     private InvalidGrantStormWatch _storm = null!;
     private readonly SyncBatches _batches = new();
     private DispatchPauseReports _pauseReports = null!;
@@ -65,6 +66,7 @@ public sealed partial class SyncCoordinatorGrain(
         await _lease.TakeAsync(cancellationToken);
         _expiring = new ExpiringUsersWatch(users, BestEffortStoreTimeout, time, logger);
         await _expiring.RefreshNowAsync();
+        _missed = new MissedSyncWatch(users, options, BestEffortStoreTimeout, logger);
         _queue.Load(await queueStore.LoadAsync(cancellationToken));
         var storedPause = await pauseStore.LoadAsync(cancellationToken);
         if (storedPause is not null)
@@ -197,6 +199,11 @@ public sealed partial class SyncCoordinatorGrain(
         if (!_lease.MayDispatch(now) || _pause.IsPaused(now))
         {
             return;
+        }
+        foreach (var userId in _missed.Tick(now, held: id => _queue.Find(id) is not null || _gate.Holds(id)))
+        {
+            // One-way: its grain decides again with its own row, and queues the sync through EnqueueAsync.
+            await GrainFactory.GetGrain<IUserSyncGrain>(userId).CatchUpMissedSyncAsync();
         }
         // A retry of a quarantined user calls Spotify: only while dispatching.
         await _storm.RetryNextAsync(now);

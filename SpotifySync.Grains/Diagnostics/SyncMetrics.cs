@@ -14,6 +14,7 @@ public sealed class SyncMetrics
     private readonly Counter<long> _dispatched;
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _tokenRefreshes;
+    private readonly Counter<long> _missedSyncs;
 
     public SyncMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +25,8 @@ public sealed class SyncMetrics
         _dispatched = meter.CreateCounter<long>("spotifysync.coordinator.dispatched", "{sync}", "User syncs the coordinator let start");
         _throttled = meter.CreateCounter<long>("spotifysync.spotify.throttled", "{response}", "429 answers from Spotify");
         _tokenRefreshes = meter.CreateCounter<long>("spotifysync.spotify.token_refreshes", "{refresh}", "Access token refreshes, by result");
+        _missedSyncs = meter.CreateCounter<long>(
+            "spotifysync.schedule.missed_syncs", "{sync}", "Scheduled syncs no reminder tick queued, queued by the coordinator's check");
     }
 
     public void SyncFinished(SyncOutcome outcome)
@@ -46,4 +49,6 @@ public sealed class SyncMetrics
 
     public void TokenRefreshed(string result) =>
         _tokenRefreshes.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void MissedSyncQueued() => _missedSyncs.Add(1);
 }

@@ -23,6 +23,20 @@ public sealed class SyncOptions
     [Range(1, 100_000)]
     public int MaxConcurrentSyncs { get; set; } = 64;
 
+    /// <summary>
+    /// How often the coordinator looks for users whose scheduled sync is overdue (a reminder tick Orleans skipped or a
+    /// reminder lost) and has their grain queue it and restore the reminder. Zero turns the check off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MissedSyncCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A user counts as overdue when no sync started for one interval plus this: room for a reminder tick's own
+    /// lateness and the queue's, so that the check never races a tick that is merely late.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MissedSyncGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Queue every active user when the cluster starts.</summary>
     public bool RunOnStartup { get; set; }
 

@@ -122,6 +122,34 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         return ids;
     }
 
+    /// <summary>
+    /// Active users whose last sync started before <paramref name="startedBefore"/> (never synced: whose reminder was
+    /// first due an interval after that), most overdue first: the rule of <c>MissedSchedule.IsOverdue</c>, which
+    /// each user's grain applies again to its own row. A scan of the active users, once per check.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListOverdueUserIdsAsync(
+        DateTimeOffset startedBefore, TimeSpan interval, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT user_id
+            FROM spotify_users
+            WHERE state = 'active'
+              AND COALESCE(last_sync_started_at, schedule_anchor - @interval) < @started_before
+            ORDER BY COALESCE(last_sync_started_at, schedule_anchor - @interval), user_id
+            LIMIT @limit
+            """);
+        command.Parameters.Add(Time("started_before", startedBefore));
+        command.Parameters.AddWithValue("interval", interval);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
     /// <summary>Users whose tokens are quarantined (see <see cref="SpotifyUserStates.Quarantined"/>), oldest refusal first.</summary>
     public async Task<IReadOnlyList<string>> ListQuarantinedUserIdsAsync(CancellationToken cancellationToken)
     {

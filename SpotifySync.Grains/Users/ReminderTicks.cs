@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpotifySync.Grains.Diagnostics;
 using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.Grains.Users;
 
@@ -21,6 +23,7 @@ public sealed partial class ReminderTicks(
     Func<bool> connectInFlight,
     IOptionsMonitor<SyncOptions> syncOptions,
     TimeProvider time,
+    SyncMetrics metrics,
     ILogger logger)
 {
     public async Task ReceiveAsync(string reminderName, TickStatus status)
@@ -71,6 +74,39 @@ public sealed partial class ReminderTicks(
         }
     }
 
+    /// <summary>
+    /// The coordinator's check (<c>MissedSyncWatch</c>) found the user overdue: if this grain's own row agrees, do what
+    /// the missing tick would have done, and register the reminder again if it is gone (a reminder Orleans merely
+    /// skipped a tick of is still there and keeps its phase).
+    /// </summary>
+    public async Task CatchUpMissedAsync()
+    {
+        var options = syncOptions.CurrentValue;
+        var now = time.GetUtcNow();
+        if (!options.Enabled || row.Current is not { IsActive: true } user
+            || !MissedSchedule.IsOverdue(user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval, options.MissedSyncGrace, now)
+            || SyncSchedule.BackoffUntil(user, options) is { } until && now < until)
+        {
+            return;
+        }
+        LogMissedSync(userId, user.LastSyncStartedAt);
+        metrics.MissedSyncQueued();
+        await EnqueueAsync(SyncTrigger.Scheduled);
+        try
+        {
+            var anchor = await schedule.EnsureAsync(user.ScheduleAnchor, now);
+            if (anchor != user.ScheduleAnchor)
+            {
+                LogReminderRestored(userId, anchor);
+                await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
+            }
+        }
+        catch (StorageUnavailableException)
+        {
+            // Logged by the schedule; the sync is queued, and the next check finds the user again if it stays without.
+        }
+    }
+
     /// <summary>A tick is delivered once: an enqueue that fails is tried again (<see cref="ReminderEnqueueRetry"/>), not dropped.</summary>
     private async Task EnqueueAsync(SyncTrigger trigger)
     {
@@ -93,6 +129,12 @@ public sealed partial class ReminderTicks(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: scheduled sync missed (last sync started {LastStartedAt}); queued by the coordinator's check")]
+    private partial void LogMissedSync(string userId, DateTimeOffset? lastStartedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: its sync reminder was gone; registered again, first due {Anchor}")]
+    private partial void LogReminderRestored(string userId, DateTimeOffset anchor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: {Failures} failed syncs in a row, scheduled sync skipped until {Until}")]
     private partial void LogBackingOff(string userId, int failures, DateTimeOffset until);

@@ -72,7 +72,7 @@ public sealed partial class UserSyncGrain(
         _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
         _sync = new RecentlyPlayedSync(UserId, _row, _tokens, webApi, _schedule, _quarantine, () => Coordinator,
             connection: () => _connection, replaceConnection: () => _connection++, time, metrics, logger);
-        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connectsInFlight > 0, syncOptions, time, logger);
+        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connectsInFlight > 0, syncOptions, time, metrics, logger);
         await _row.LoadAsync(cancellationToken);
     }
 
@@ -236,6 +236,8 @@ public sealed partial class UserSyncGrain(
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => _reminderTicks.ReceiveAsync(reminderName, status);
+
+    public Task CatchUpMissedSyncAsync() => _reminderTicks.CatchUpMissedAsync();
 
     private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());
 }

@@ -78,17 +78,6 @@ public sealed class UserRowDecisionTests
     }
 
     [Fact]
-    public void Sync_reminders_never_leave_the_reminder_services_memory_between_two_ticks()
-    {
-        var defaults = new Orleans.Hosting.ReminderOptions();
-        // Orleans' defaults: a 10-minute window, a table refresh every 5 minutes.
-        Assert.Equal(TimeSpan.FromMinutes(65), ReminderLoadingWindow.For(TimeSpan.FromHours(1), defaults));
-        Assert.Equal(TimeSpan.FromMinutes(35), ReminderLoadingWindow.For(TimeSpan.FromMinutes(30), defaults));
-        // Intervals the window already covers keep it.
-        Assert.Equal(defaults.ReminderLoadingWindow, ReminderLoadingWindow.For(TimeSpan.FromMinutes(1), defaults));
-    }
-
-    [Fact]
     public void The_next_due_time_is_the_first_anchor_period_after_now()
     {
         var interval = TimeSpan.FromHours(1);
