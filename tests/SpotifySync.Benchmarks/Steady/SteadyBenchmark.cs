@@ -50,6 +50,7 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
             }
         }
         memory.Add((DateTimeOffset.UtcNow, await SiloMemory.ReadAsync(cluster, cluster.Silos, ct)));
+        var missedSyncsQueued = await MissedSyncsQueuedAsync(cluster.Silos, ct);
 
         var anchors = await AnchorsAsync(infrastructure.DataSource, ct);
         var reads = infrastructure.Spotify.Requests
@@ -57,7 +58,23 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
             .ToLookup(r => r.UserId!, r => r.ReceivedAt);
         var adherence = users.Select(u => ScheduleAdherence.Of(anchors[u.UserId], settings.Interval, reads[u.UserId], from, judgeUntil, observedUntil)).ToArray();
         var duplicates = await new ListeningDatabase(infrastructure.DataSource).DuplicateRowGroupsAsync();
-        return new SteadyRun(settings, machine, from, observedUntil, users.Select(u => u.UserId).ToArray(), adherence, reads.Sum(g => g.Count()), memory, duplicates);
+        return new SteadyRun(settings, machine, from, observedUntil, users.Select(u => u.UserId).ToArray(), adherence, reads.Sum(g => g.Count()), memory, duplicates)
+        {
+            MissedSyncsQueued = missedSyncsQueued,
+        };
+    }
+
+    /// <summary>The coordinator's missed-sync check at work (metric <c>spotifysync.schedule.missed_syncs</c>), all silos.</summary>
+    private static async Task<long> MissedSyncsQueuedAsync(IEnumerable<Testing.ServiceProcess> silos, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        long queued = 0;
+        foreach (var silo in silos)
+        {
+            var metrics = new MetricsText(await http.GetStringAsync(new Uri(silo.HttpUrl, "metrics"), ct));
+            queued += (long)metrics.Sum("spotifysync_schedule_missed_syncs_total");
+        }
+        return queued;
     }
 
     private static async Task<Dictionary<string, DateTimeOffset>> AnchorsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -83,4 +100,8 @@ internal sealed record SteadyRun(
     IReadOnlyList<ScheduleAdherence> Users,
     int Syncs,
     IReadOnlyList<(DateTimeOffset At, SiloMemory Memory)> Memory,
-    int DuplicateGroups);
+    int DuplicateGroups)
+{
+    /// <summary>Scheduled syncs the coordinator's missed-sync check queued (a tick Orleans skipped, a reminder lost).</summary>
+    public long MissedSyncsQueued { get; init; }
+}

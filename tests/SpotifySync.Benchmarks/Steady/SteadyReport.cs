@@ -40,7 +40,8 @@ internal sealed class SteadyReport(SteadyRun run)
         Line(text, "");
         Line(text, $"Syncs seen in the {watched.TotalMinutes:N1} minutes watched: {run.Syncs:N0} ({run.Syncs / watched.TotalSeconds:N1}/s); user grains in memory at the readings: "
             + string.Join(" / ", run.Memory.Select(m => m.Memory.UserActivations.ToString("N0", CultureInfo.InvariantCulture)))
-            + $"; resident memory {Mb(first.ResidentBytes)} → {Mb(lastMemory.ResidentBytes)}.");
+            + $"; resident memory {Mb(first.ResidentBytes)} → {Mb(lastMemory.ResidentBytes)}. "
+            + $"Scheduled syncs queued by the coordinator's missed-sync check (`spotifysync.schedule.missed_syncs`: a tick Orleans skipped, a reminder lost): {run.MissedSyncsQueued:N0}.");
         var missedDueTimes = run.UserIds.Zip(run.Users)
             .SelectMany(user => user.Second.MissedDueTimes.Select(m => (UserId: user.First, Missed: m)))
             .OrderBy(m => m.Missed.Due).ToArray();
