@@ -13,7 +13,12 @@ namespace SpotifySync.IntegrationTests.Coordination;
 /// </summary>
 public sealed class DispatchLeaseTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Short, so that the test is quick, but not 1 s: a renewal must answer within a tenth of the lease, and on a busy
+    /// 2-core CI machine this process was seen stalled for ~0.9 s (no sample taken), which lapsed a 1-s lease of a
+    /// holder nobody had cut off. The assertions are all in units of the lease.
+    /// </summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
     private string _connectionString = null!;
@@ -39,9 +44,10 @@ public sealed class DispatchLeaseTests(PostgresFixture postgres, ITestOutputHelp
 
         var samples = new List<(TimeSpan At, bool First, bool Second)>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var cutOffAt = TimeSpan.FromSeconds(2);
+        var cutOffAt = Lease + TimeSpan.FromSeconds(1);
         var cutOff = false;
-        while (clock.Elapsed < TimeSpan.FromSeconds(6))
+        // Room for the take-over (at most two leases after the cut) and then two leases of the new holder renewing.
+        while (clock.Elapsed < cutOffAt + 4 * Lease)
         {
             if (!cutOff && clock.Elapsed >= cutOffAt)
             {
