@@ -26,6 +26,8 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
         {
             ["Sync:Enabled"] = "true",
             ["Sync:Interval"] = settings.Interval.ToString("c"),
+            ["Sync:MissedSyncCheckPeriod"] = settings.MissedSyncCheck.ToString("c"),
+            ["Sync:MissedSyncGrace"] = settings.MissedSyncCheck.ToString("c"),
         });
 
         progress.Say("connecting everyone and draining the first syncs");

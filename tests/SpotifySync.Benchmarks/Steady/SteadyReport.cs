@@ -24,6 +24,7 @@ internal sealed class SteadyReport(SteadyRun run)
         Line(text, $"Machine: {run.Machine}. Two silo processes, PostgreSQL and the emulator on this machine; no call budget, no sync-all: "
             + $"after the first syncs, only the users' persistent reminders queue syncs, {s.SyncsPerSecond:N1} a second on average. Each user's "
             + "recently-played reads (as Spotify saw them) are set against its reminder's due times, `schedule_anchor + k × interval`. "
+            + $"Missed-sync check every {s.MissedSyncCheck.TotalSeconds:N0} s with a grace of {s.MissedSyncCheck.TotalSeconds:N0} s. "
             + $"Command: `dotnet run -c Release --project tests/SpotifySync.Benchmarks -- steady{(s.Quick ? " --quick" : "")} --users {s.Users} --interval {s.Interval:c}`.");
         Line(text, "");
         Line(text, "| what | target | measured | |");
