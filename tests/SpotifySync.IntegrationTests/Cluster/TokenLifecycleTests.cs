@@ -106,7 +106,10 @@ public sealed class TokenLifecycleTests(SyncCluster cluster)
             Assert.Equal("succeeded", status.LastSyncOutcome);
         }
 
-        var (state, refreshToken, accessToken) = await cluster.Database.UserRowAsync("revoked-b");
+        // The status answers from the grain, which shows the erase at once and writes it right after: under load CI
+        // once read the row before that write landed.
+        var (state, refreshToken, accessToken) = await Poll.UntilAsync(() => cluster.Database.UserRowAsync("revoked-b"),
+            row => row.State != "quarantined", TimeSpan.FromSeconds(10), "the erase to reach revoked-b's row");
         Assert.Equal("needs_reconnect", state);
         Assert.Null(refreshToken);
         Assert.Null(accessToken);
