@@ -81,4 +81,15 @@ public sealed class ScheduleAdherenceTests
         Assert.Equal(1, result.DueTimes);
         Assert.Equal(0, result.Missed);
     }
+
+    [Fact]
+    public void Due_times_served_late_or_twice_are_listed_with_their_syncs()
+    {
+        var late = FirstDue.AddMinutes(4);
+        var twice = new[] { FirstDue + Interval + TimeSpan.FromSeconds(1), FirstDue + Interval + TimeSpan.FromMinutes(2) };
+        var result = ScheduleAdherence.Of(Anchor, Interval, [late, .. twice], From, JudgeUntil, ObservedUntil, lateAfter: Interval / 10);
+
+        Assert.Equal([new IrregularDueTime(FirstDue, [late]), new IrregularDueTime(FirstDue + Interval, twice)], result.IrregularDueTimes,
+            (a, b) => a.Due == b.Due && a.Syncs.SequenceEqual(b.Syncs));
+    }
 }

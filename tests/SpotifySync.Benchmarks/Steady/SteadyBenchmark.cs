@@ -58,7 +58,7 @@ internal sealed class SteadyBenchmark(SteadySettings settings, ProgressLog progr
         var reads = infrastructure.Spotify.Requests
             .Where(r => r.Path == "/v1/me/player/recently-played" && r.StatusCode == 200 && r.UserId is not null && r.ReceivedAt >= from)
             .ToLookup(r => r.UserId!, r => r.ReceivedAt);
-        var adherence = users.Select(u => ScheduleAdherence.Of(anchors[u.UserId], settings.Interval, reads[u.UserId], from, judgeUntil, observedUntil)).ToArray();
+        var adherence = users.Select(u => ScheduleAdherence.Of(anchors[u.UserId], settings.Interval, reads[u.UserId], from, judgeUntil, observedUntil, settings.Interval * settings.LateShare)).ToArray();
         var duplicates = await new ListeningDatabase(infrastructure.DataSource).DuplicateRowGroupsAsync();
         return new SteadyRun(settings, machine, from, observedUntil, users.Select(u => u.UserId).ToArray(), adherence, reads.Sum(g => g.Count()), memory, duplicates)
         {

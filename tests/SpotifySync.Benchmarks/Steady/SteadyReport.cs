@@ -54,6 +54,17 @@ internal sealed class SteadyReport(SteadyRun run)
                     $"{m.Missed.Due:HH:mm:ss.fff} {m.UserId} (before {Time(m.Missed.SyncBefore)}, after {Time(m.Missed.SyncAfter)})"))
                 + (missedDueTimes.Length > 10 ? $"; and {missedDueTimes.Length - 10:N0} more, the last at {missedDueTimes[^1].Missed.Due:HH:mm:ss}" : "") + ".");
         }
+        var irregular = run.UserIds.Zip(run.Users)
+            .SelectMany(user => user.Second.IrregularDueTimes.Select(d => (UserId: user.First, DueTime: d)))
+            .OrderBy(d => d.DueTime.Due).ToArray();
+        if (irregular.Length > 0)
+        {
+            Line(text, "");
+            Line(text, $"Due times served late or twice (UTC; the user, then its syncs before the next due time, as Spotify saw them): "
+                + string.Join("; ", irregular.Take(10).Select(d =>
+                    $"{d.DueTime.Due:HH:mm:ss.fff} {d.UserId} ({string.Join(", ", d.DueTime.Syncs.Select(Time))})"))
+                + (irregular.Length > 10 ? $"; and {irregular.Length - 10:N0} more" : "") + ".");
+        }
         return text.ToString();
     }
 

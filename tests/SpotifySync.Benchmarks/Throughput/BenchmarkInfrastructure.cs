@@ -71,6 +71,12 @@ internal sealed class BenchmarkInfrastructure : IAsyncDisposable
             await DataSource.DisposeAsync();
         }
         await Postgres.DisposeAsync();
+        // To read why a run missed a target afterwards (a user's log lines around its late sync), not kept by default.
+        if (Environment.GetEnvironmentVariable("SPOTIFYSYNC_BENCHMARK_KEEP_LOGS") == "1")
+        {
+            Console.Error.WriteLine($"silo and API logs kept in {LogDirectory}");
+            return;
+        }
         try
         {
             Directory.Delete(LogDirectory, recursive: true);
