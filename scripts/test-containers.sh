@@ -226,6 +226,19 @@ read -r burst burst_at < <(curl -fsS --max-time 10 "$emulator_url/_emulator/requ
   | .receivedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601] | group_by(.) | max_by(length) // [0]
   | "\(length) \(.[0])"')
 say "scenario 2: worst burst at the emulator: $burst recently-played reads in one second, $(( burst_at - round_start / 1000 )) s after the sync-all, the cut at +3 s, the reconnect at +$(( (reconnected_at - round_start) / 1000 )) s (pace: 10 a second)"
+# Where the reads came from, second by second (the emulator records each request's client address): which silo
+# sent a burst tells a second dispatcher from requests a cut-off silo held and sent late.
+names=$(for s in silo1 silo2 silo3; do echo "$(address "$s") $s"; done; echo "$cut_ip $cut")
+curl -fsS --max-time 10 "$emulator_url/_emulator/requests" | jq -r --argjson start "$(( round_start / 1000 ))" '[.[] | select(.path == "/v1/me/player/recently-played")
+  | {t: (.receivedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601), from: (.clientAddress // "?")}]
+  | group_by(.t) | .[] | select(length > 12) | "\(.[0].t - $start) \(length) \([group_by(.from)[] | "\(.[0].from)=\(length)"] | join(" "))"' \
+  | while read -r second count sources; do
+      for pair in $sources; do
+        ip=${pair%%=*}; name=$(awk -v ip="$ip" '$1 == ip { print $2; exit }' <<<"$names")
+        sources=${sources//$ip=/${name:-$ip}=}
+      done
+      say "scenario 2:   +$second s: $count reads ($sources)"
+    done
 [ "$burst" -le 20 ] || fail "scenario 2: $burst reads in one second: two coordinators dispatched at once"
 reminders=$(sql "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'sync'")
 [ "$reminders" = "$users" ] || fail "scenario 2: $reminders reminders for $users users"

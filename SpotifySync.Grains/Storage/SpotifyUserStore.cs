@@ -125,17 +125,27 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Active users whose last sync started before <paramref name="startedBefore"/> (never synced: whose reminder was
     /// first due an interval after that), most overdue first: the rule of <c>MissedSchedule.IsOverdue</c>, which
-    /// each user's grain applies again to its own row. A scan of the active users, once per check.
+    /// each user's grain applies again to its own row. Two index range reads (migration 0011), not a scan of the table.
     /// </summary>
     public async Task<IReadOnlyList<string>> ListOverdueUserIdsAsync(
         DateTimeOffset startedBefore, TimeSpan interval, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT user_id
-            FROM spotify_users
-            WHERE state = 'active'
-              AND COALESCE(last_sync_started_at, schedule_anchor - @interval) < @started_before
-            ORDER BY COALESCE(last_sync_started_at, schedule_anchor - @interval), user_id
+            FROM (
+                (SELECT user_id, last_sync_started_at AS since
+                 FROM spotify_users
+                 WHERE state = 'active' AND last_sync_started_at < @started_before
+                 ORDER BY last_sync_started_at
+                 LIMIT @limit)
+                UNION ALL
+                (SELECT user_id, schedule_anchor - @interval
+                 FROM spotify_users
+                 WHERE state = 'active' AND last_sync_started_at IS NULL AND schedule_anchor < @started_before + @interval
+                 ORDER BY schedule_anchor
+                 LIMIT @limit)
+            ) AS overdue
+            ORDER BY since, user_id
             LIMIT @limit
             """);
         command.Parameters.Add(Time("started_before", startedBefore));

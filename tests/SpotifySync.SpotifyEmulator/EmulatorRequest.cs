@@ -10,4 +10,8 @@ public sealed record EmulatorRequest(
     string QueryString,
     string? UserId,
     int StatusCode,
-    string? RefreshTokenUsed);
+    string? RefreshTokenUsed)
+{
+    /// <summary>The address the request came from (IPv4 where it is one): which silo sent it, in a cluster of containers.</summary>
+    public string? ClientAddress { get; init; }
+}

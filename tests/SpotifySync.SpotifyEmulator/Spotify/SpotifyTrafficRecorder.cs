@@ -36,7 +36,12 @@ internal sealed class SpotifyTrafficRecorder(RequestDelegate next, EmulatorState
                 context.Request.QueryString.Value ?? "",
                 userId,
                 statusCode,
-                refreshTokenUsed));
+                refreshTokenUsed)
+            {
+                ClientAddress = context.Connection.RemoteIpAddress is { } address
+                    ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+                    : null,
+            });
         }
     }
 
