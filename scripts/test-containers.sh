@@ -229,6 +229,10 @@ say "scenario 2: worst burst at the emulator: $burst recently-played reads in on
 # Where the reads came from, second by second (the emulator records each request's client address): which silo
 # sent a burst tells a second dispatcher from requests a cut-off silo held and sent late.
 names=$(for s in silo1 silo2 silo3; do echo "$(address "$s") $s"; done; echo "$cut_ip $cut")
+say "scenario 2:   reads per second from the sync-all on: $(curl -fsS --max-time 10 "$emulator_url/_emulator/requests" \
+  | jq -r --argjson start "$(( round_start / 1000 ))" '[.[] | select(.path == "/v1/me/player/recently-played")
+  | (.receivedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601) - $start] as $t
+  | [range(0; ($t | max) + 1) as $s | [$t[] | select(. == $s)] | length] | map(tostring) | join(" ")')"
 curl -fsS --max-time 10 "$emulator_url/_emulator/requests" | jq -r --argjson start "$(( round_start / 1000 ))" '[.[] | select(.path == "/v1/me/player/recently-played")
   | {t: (.receivedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601), from: (.clientAddress // "?")}]
   | group_by(.t) | .[] | select(length > 12) | "\(.[0].t - $start) \(length) \([group_by(.from)[] | "\(.[0].from)=\(length)"] | join(" "))"' \
