@@ -43,29 +43,26 @@ internal sealed class SteadyReport(SteadyRun run)
             + string.Join(" / ", run.Memory.Select(m => m.Memory.UserActivations.ToString("N0", CultureInfo.InvariantCulture)))
             + $"; resident memory {Mb(first.ResidentBytes)} → {Mb(lastMemory.ResidentBytes)}. "
             + $"Scheduled syncs queued by the coordinator's missed-sync check (`spotifysync.schedule.missed_syncs`: a tick Orleans skipped, a reminder lost): {run.MissedSyncsQueued:N0}.");
-        var missedDueTimes = run.UserIds.Zip(run.Users)
-            .SelectMany(user => user.Second.MissedDueTimes.Select(m => (UserId: user.First, Missed: m)))
-            .OrderBy(m => m.Missed.Due).ToArray();
-        if (missedDueTimes.Length > 0)
-        {
-            Line(text, "");
-            Line(text, $"Missed due times, when they fell (UTC; the user, its nearest syncs before and after, as Spotify saw them): "
-                + string.Join("; ", missedDueTimes.Take(10).Select(m =>
-                    $"{m.Missed.Due:HH:mm:ss.fff} {m.UserId} (before {Time(m.Missed.SyncBefore)}, after {Time(m.Missed.SyncAfter)})"))
-                + (missedDueTimes.Length > 10 ? $"; and {missedDueTimes.Length - 10:N0} more, the last at {missedDueTimes[^1].Missed.Due:HH:mm:ss}" : "") + ".");
-        }
-        var irregular = run.UserIds.Zip(run.Users)
-            .SelectMany(user => user.Second.IrregularDueTimes.Select(d => (UserId: user.First, DueTime: d)))
-            .OrderBy(d => d.DueTime.Due).ToArray();
-        if (irregular.Length > 0)
-        {
-            Line(text, "");
-            Line(text, $"Due times served late or twice (UTC; the user, then its syncs before the next due time, as Spotify saw them): "
-                + string.Join("; ", irregular.Take(10).Select(d =>
-                    $"{d.DueTime.Due:HH:mm:ss.fff} {d.UserId} ({string.Join(", ", d.DueTime.Syncs.Select(Time))})"))
-                + (irregular.Length > 10 ? $"; and {irregular.Length - 10:N0} more" : "") + ".");
-        }
+        Examples(text, "Missed due times, when they fell (UTC; the user, its nearest syncs before and after, as Spotify saw them)",
+            run.UserIds.Zip(run.Users).SelectMany(user => user.Second.MissedDueTimes.Select(m => (m.Due,
+                Text: $"{m.Due:HH:mm:ss.fff} {user.First} (before {Time(m.SyncBefore)}, after {Time(m.SyncAfter)})"))));
+        Examples(text, "Due times served late or twice (UTC; the user, then its syncs before the next due time, as Spotify saw them)",
+            run.UserIds.Zip(run.Users).SelectMany(user => user.Second.IrregularDueTimes.Select(d => (d.Due,
+                Text: $"{d.Due:HH:mm:ss.fff} {user.First} ({string.Join(", ", d.Syncs.Select(Time))})"))));
         return text.ToString();
+    }
+
+    /// <summary>The first ten, in the order they fell, and how many more: enough to look a few up in the silos' logs.</summary>
+    private static void Examples(StringBuilder text, string heading, IEnumerable<(DateTimeOffset Due, string Text)> examples)
+    {
+        var sorted = examples.OrderBy(e => e.Due).ToArray();
+        if (sorted.Length == 0)
+        {
+            return;
+        }
+        Line(text, "");
+        Line(text, $"{heading}: {string.Join("; ", sorted.Take(10).Select(e => e.Text))}"
+            + (sorted.Length > 10 ? $"; and {sorted.Length - 10:N0} more, the last at {sorted[^1].Due:HH:mm:ss}" : "") + ".");
     }
 
     private static TimeSpan At(TimeSpan[] sorted, double quantile) =>
