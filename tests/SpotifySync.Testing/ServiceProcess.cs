@@ -107,6 +107,36 @@ public sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(process, logPath, httpUrl);
     }
 
+    /// <summary>
+    /// A one-shot command of <c>SpotifySync.Silo</c> (<c>migrate</c>, <c>reencrypt</c>) run to its end, as an operator
+    /// runs it: its exit code and everything it printed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunSiloCommandAsync(
+        string command, IReadOnlyDictionary<string, string> configuration, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(AssemblyPath("SpotifySync.Silo"));
+        start.ArgumentList.Add(command);
+        foreach (var (key, value) in configuration)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"SpotifySync.Silo {command} did not end within {timeout.TotalSeconds:0}s");
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
