@@ -10,7 +10,8 @@
 #   4. rolling restart of the three silos with SIGTERM, one at a time, during a sync-all: no failed sync
 #   5. the API throughout 1-4 (a request every half second): 2xx, or 503 problem+json within Api:ClusterCallTimeout,
 #      never a hang or a 500; it answers 2xx again by itself at the end
-# CONTAINER_TEST_KEEP=1 leaves the stack (and the podman service) running for inspection.
+# CONTAINER_TEST_KEEP=1 leaves the stack (and the podman service) running for inspection; CONTAINER_TEST_LOGS=DIR saves
+# every container's log (with timestamps) there before the teardown.
 # Run as root (rootful podman); installs podman, runc, debootstrap, docker-compose and jq when missing.
 # Exit status 0 when every check passed. Only container addresses on the project's own bridge network get traffic.
 set -euo pipefail
@@ -52,6 +53,13 @@ say() { echo "[$(date -u +%H:%M:%S)] $*"; }
 fail() { echo "FAILED: $*" >&2; failures=$((failures + 1)); }
 
 cleanup() {
+  if [ -n "${CONTAINER_TEST_LOGS:-}" ]; then
+    mkdir -p "$CONTAINER_TEST_LOGS"
+    for id in $(podman ps -a -q --filter "label=com.docker.compose.project=$project"); do
+      podman logs -t "$id" >"$CONTAINER_TEST_LOGS/$(podman inspect -f '{{.Name}}' "$id").log" 2>&1 || true
+    done
+    say "container logs saved in $CONTAINER_TEST_LOGS"
+  fi
   if [ "${CONTAINER_TEST_KEEP:-}" = 1 ]; then
     say "kept for inspection: DOCKER_HOST=$DOCKER_HOST COMPOSE_PROJECT_NAME=$project docker-compose --profile demo down -v"
     return
