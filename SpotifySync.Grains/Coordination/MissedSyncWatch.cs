@@ -49,18 +49,18 @@ public sealed partial class MissedSyncWatch(
         if (_query is null && now >= _nextQuery)
         {
             _nextQuery = now + current.MissedSyncCheckPeriod;
-            var startedBefore = MissedSchedule.StartedBefore(now, current.Interval, current.MissedSyncGrace);
-            _query = Task.Run(() => QueryAsync(startedBefore, current.Interval));
+            var dueBefore = MissedSchedule.DueBefore(now, current.MissedSyncGrace);
+            _query = Task.Run(() => QueryAsync(dueBefore, current.Interval));
         }
         return nudge;
     }
 
-    private async Task<IReadOnlyList<string>?> QueryAsync(DateTimeOffset startedBefore, TimeSpan interval)
+    private async Task<IReadOnlyList<string>?> QueryAsync(DateTimeOffset dueBefore, TimeSpan interval)
     {
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
-            var overdue = await users.ListOverdueUserIdsAsync(startedBefore, interval, Limit, cancel.Token);
+            var overdue = await users.ListOverdueUserIdsAsync(dueBefore, interval, Limit, cancel.Token);
             _failing = false;
             return overdue;
         }

@@ -14,6 +14,9 @@ public sealed record SpotifyUserRecord
     public DateTimeOffset? LatestPlayedAt { get; init; }
     public DateTimeOffset? ScheduleAnchor { get; init; }
     public DateTimeOffset? LastSyncStartedAt { get; init; }
+
+    /// <summary>The reminder's first due time after the last sync started (<c>MissedSchedule.NextDueAfter</c>); null in rows written before it.</summary>
+    public DateTimeOffset? NextSyncDueAt { get; init; }
     public DateTimeOffset? LastSyncCompletedAt { get; init; }
     public string? LastSyncOutcome { get; init; }
     public string? LastSyncError { get; init; }

@@ -11,7 +11,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         authorized_at, reconnect_reason, latest_played_at, schedule_anchor, last_sync_started_at,
         last_sync_completed_at, last_sync_outcome, last_sync_error, last_sync_trigger, last_sync_tracks,
         consecutive_failures, total_tracks, total_syncs, gaps_detected, last_gap_from, last_gap_to,
-        expiry_warning_days, last_sync_id, quarantined_at, token_key_id, version
+        expiry_warning_days, last_sync_id, quarantined_at, token_key_id, next_sync_due_at, version
         """;
 
     // One statement for insert and update: a new row is inserted at version 1 only when none exists
@@ -22,7 +22,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
                 @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
-                @expiry_warning_days, @last_sync_id, @quarantined_at, @token_key_id, @expected_version + 1)
+                @expiry_warning_days, @last_sync_id, @quarantined_at, @token_key_id, @next_sync_due_at, @expected_version + 1)
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -49,6 +49,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
             last_sync_id = EXCLUDED.last_sync_id,
             quarantined_at = EXCLUDED.quarantined_at,
             token_key_id = EXCLUDED.token_key_id,
+            next_sync_due_at = EXCLUDED.next_sync_due_at,
             version = EXCLUDED.version,
             updated_at = now()
         WHERE spotify_users.version = @expected_version
@@ -100,6 +101,7 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.Add(new NpgsqlParameter("last_sync_id", NpgsqlDbType.Uuid) { Value = (object?)record.LastSyncId ?? DBNull.Value });
         p.Add(Time("quarantined_at", record.QuarantinedAt));
         p.Add(Text("token_key_id", record.TokenKeyId));
+        p.Add(Time("next_sync_due_at", record.NextSyncDueAt));
         p.AddWithValue("expected_version", record.Version);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
@@ -123,32 +125,34 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Active users whose last sync started before <paramref name="startedBefore"/> (never synced: whose reminder was
-    /// first due an interval after that), most overdue first: the rule of <c>MissedSchedule.IsOverdue</c>, which
-    /// each user's grain applies again to its own row. Two index range reads (migration 0011), not a scan of the table.
+    /// Active users whose next due time (<c>MissedSchedule.NextDue</c>) is before <paramref name="dueBefore"/>, most
+    /// overdue first: the rule of <c>MissedSchedule.IsOverdue</c>, which each user's grain applies again to its own row.
+    /// Index range reads (migration 0011), not a scan of the table; the second part covers rows written before
+    /// <c>next_sync_due_at</c> existed, and is empty once each of them has synced again.
     /// </summary>
     public async Task<IReadOnlyList<string>> ListOverdueUserIdsAsync(
-        DateTimeOffset startedBefore, TimeSpan interval, int limit, CancellationToken cancellationToken)
+        DateTimeOffset dueBefore, TimeSpan interval, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT user_id
             FROM (
-                (SELECT user_id, last_sync_started_at AS since
+                (SELECT user_id, next_sync_due_at AS due
                  FROM spotify_users
-                 WHERE state = 'active' AND last_sync_started_at < @started_before
-                 ORDER BY last_sync_started_at
+                 WHERE state = 'active' AND next_sync_due_at < @due_before
+                 ORDER BY next_sync_due_at
                  LIMIT @limit)
                 UNION ALL
-                (SELECT user_id, schedule_anchor - @interval
+                (SELECT user_id, COALESCE(last_sync_started_at + @interval, schedule_anchor)
                  FROM spotify_users
-                 WHERE state = 'active' AND last_sync_started_at IS NULL AND schedule_anchor < @started_before + @interval
-                 ORDER BY schedule_anchor
+                 WHERE state = 'active' AND next_sync_due_at IS NULL
+                   AND COALESCE(last_sync_started_at + @interval, schedule_anchor) < @due_before
+                 ORDER BY 2
                  LIMIT @limit)
             ) AS overdue
-            ORDER BY since, user_id
+            ORDER BY due, user_id
             LIMIT @limit
             """);
-        command.Parameters.Add(Time("started_before", startedBefore));
+        command.Parameters.Add(Time("due_before", dueBefore));
         command.Parameters.AddWithValue("interval", interval);
         command.Parameters.AddWithValue("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -228,7 +232,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         LastSyncId = r.IsDBNull(23) ? null : r.GetGuid(23),
         QuarantinedAt = NullableTime(r, 24),
         TokenKeyId = NullableString(r, 25),
-        Version = r.GetInt64(26),
+        NextSyncDueAt = NullableTime(r, 26),
+        Version = r.GetInt64(27),
     };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

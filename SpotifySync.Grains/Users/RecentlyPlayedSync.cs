@@ -108,7 +108,7 @@ public sealed partial class RecentlyPlayedSync(
         var gap = ListeningGaps.PossibleGap(user.LatestPlayedAt, rows);
         var completedAt = time.GetUtcNow();
         var warning = WarnIfRefreshTokenExpiresSoon(user, completedAt);
-        var saved = await row.CommitAsync(u => UserRecordChanges.WithOutcome(u, SyncOutcomeKind.Succeeded, null, run.Trigger, run.SyncId, run.StartedAt, completedAt) with
+        var saved = await row.CommitAsync(u => UserRecordChanges.WithOutcome(u, SyncOutcomeKind.Succeeded, null, run.Trigger, run.SyncId, run.StartedAt, completedAt, schedule.Interval) with
         {
             LatestPlayedAt = ListeningGaps.Cursor(u.LatestPlayedAt, rows),
             GapsDetected = u.GapsDetected + (gap is null ? 0 : 1),
@@ -131,7 +131,7 @@ public sealed partial class RecentlyPlayedSync(
     {
         var completedAt = time.GetUtcNow();
         await row.TryChangeAsync(user => UserRecordChanges.WithOutcome(
-            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt), CancellationToken.None);
+            also is null ? user : also(user), kind, error, run.Trigger, run.SyncId, run.StartedAt, completedAt, schedule.Interval), CancellationToken.None);
         LogSyncError(userId, error);
         return new SyncOutcome(userId, kind, 0, error, retryAfter, completedAt - run.StartedAt);
     }

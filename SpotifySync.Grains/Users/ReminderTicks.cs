@@ -66,7 +66,7 @@ public sealed partial class ReminderTicks(
         if (status.Period != options.Interval)
         {
             var anchor = await schedule.AdoptIntervalAsync(time.GetUtcNow());
-            await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
+            await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor, NextSyncDueAt = anchor }, CancellationToken.None);
         }
         if (options.Enabled)
         {
@@ -84,12 +84,12 @@ public sealed partial class ReminderTicks(
         var options = syncOptions.CurrentValue;
         var now = time.GetUtcNow();
         if (!options.Enabled || row.Current is not { IsActive: true } user
-            || !MissedSchedule.IsOverdue(user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval, options.MissedSyncGrace, now)
+            || !MissedSchedule.IsOverdue(MissedSchedule.NextDue(user.NextSyncDueAt, user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval), options.MissedSyncGrace, now)
             || SyncSchedule.BackoffUntil(user, options) is { } until && now < until)
         {
             return;
         }
-        LogMissedSync(userId, user.LastSyncStartedAt);
+        LogMissedSync(userId, MissedSchedule.NextDue(user.NextSyncDueAt, user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval), user.LastSyncStartedAt);
         metrics.MissedSyncQueued();
         await EnqueueAsync(SyncTrigger.Scheduled);
         try
@@ -98,7 +98,7 @@ public sealed partial class ReminderTicks(
             if (anchor != user.ScheduleAnchor)
             {
                 LogReminderRestored(userId, anchor);
-                await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor }, CancellationToken.None);
+                await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor, NextSyncDueAt = anchor }, CancellationToken.None);
             }
         }
         catch (StorageUnavailableException)
@@ -130,8 +130,8 @@ public sealed partial class ReminderTicks(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: scheduled sync missed (last sync started {LastStartedAt}); queued by the coordinator's check")]
-    private partial void LogMissedSync(string userId, DateTimeOffset? lastStartedAt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: scheduled sync due {DueAt} missed (last sync started {LastStartedAt}); queued by the coordinator's check")]
+    private partial void LogMissedSync(string userId, DateTimeOffset? dueAt, DateTimeOffset? lastStartedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: its sync reminder was gone; registered again, first due {Anchor}")]
     private partial void LogReminderRestored(string userId, DateTimeOffset anchor);

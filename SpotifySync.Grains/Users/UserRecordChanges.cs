@@ -11,7 +11,7 @@ public static class UserRecordChanges
     /// <summary>A (re)connect: new tokens, a new authorisation date, a clean failure record; plays and counters stay.</summary>
     public static SpotifyUserRecord Connected(
         SpotifyUserRecord? current, string userId, string refreshTokenEncrypted, string? accessTokenEncrypted,
-        DateTimeOffset? accessTokenExpiresAt, string? scope, DateTimeOffset scheduleAnchor, DateTimeOffset now) =>
+        DateTimeOffset? accessTokenExpiresAt, string? scope, DateTimeOffset scheduleAnchor, TimeSpan interval, DateTimeOffset now) =>
         (current ?? new SpotifyUserRecord { UserId = userId, State = SpotifyUserStates.Active }) with
         {
             State = SpotifyUserStates.Active,
@@ -27,6 +27,7 @@ public static class UserRecordChanges
             LastSyncError = null,
             ExpiryWarningDays = null,
             ScheduleAnchor = scheduleAnchor,
+            NextSyncDueAt = MissedSchedule.NextDueAfter(scheduleAnchor, interval, now),
         };
 
     /// <summary>Disconnected or refused by Spotify: the tokens go (Spotify asks apps to discard refused ones), the plays stay.</summary>
@@ -38,6 +39,7 @@ public static class UserRecordChanges
         AccessTokenExpiresAt = null,
         ReconnectReason = reason,
         ScheduleAnchor = null,
+        NextSyncDueAt = null,
         QuarantinedAt = null,
     };
 
@@ -84,12 +86,16 @@ public static class UserRecordChanges
                 TokenKeyId = tokens.CurrentKeyId,
             };
 
-    /// <summary>The last sync's outcome, as sync-status shows it.</summary>
+    /// <summary>
+    /// The last sync's outcome, as sync-status shows it, and the due time its reminder is held to next (whatever the
+    /// outcome: a failed sync is retried by the backoff, not by the missed-sync check).
+    /// </summary>
     public static SpotifyUserRecord WithOutcome(
         SpotifyUserRecord user, SyncOutcomeKind kind, string? error, SyncTrigger trigger, Guid syncId,
-        DateTimeOffset startedAt, DateTimeOffset completedAt) => user with
+        DateTimeOffset startedAt, DateTimeOffset completedAt, TimeSpan interval) => user with
     {
         LastSyncStartedAt = startedAt,
+        NextSyncDueAt = MissedSchedule.NextDueAfter(user.ScheduleAnchor, interval, startedAt),
         LastSyncCompletedAt = completedAt,
         LastSyncOutcome = kind.ToWireName(),
         LastSyncError = error,

@@ -17,6 +17,9 @@ public sealed partial class UserSchedule(IGrainBase grain, string userId, IOptio
     /// <summary>One-off reminder for the early extra sync after a possible gap; removed when it fires.</summary>
     public const string GapFollowUpReminderName = "sync-gap-follow-up";
 
+    /// <summary>The period of the sync reminder (<c>Sync:Interval</c>).</summary>
+    public TimeSpan Interval => syncOptions.CurrentValue.Interval;
+
     /// <summary>
     /// Registers the reminder once (first due at a random point of the interval, to spread users); returns its anchor.
     /// Without a reminder the user would never be synced, so failing here fails the connect (503).

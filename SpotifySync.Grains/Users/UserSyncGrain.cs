@@ -103,7 +103,7 @@ public sealed partial class UserSyncGrain(
             var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
             _connection++;
             await _row.ChangeAsync(current => UserRecordChanges.Connected(
-                current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, now), CancellationToken.None);
+                current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, syncOptions.CurrentValue.Interval, now), CancellationToken.None);
         }
         finally
         {

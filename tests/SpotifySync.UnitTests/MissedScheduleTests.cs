@@ -10,31 +10,52 @@ public sealed class MissedScheduleTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void A_user_whose_last_sync_started_within_an_interval_and_the_grace_is_not_overdue()
+    public void A_user_is_overdue_once_its_next_due_time_is_more_than_a_grace_past()
     {
-        Assert.False(MissedSchedule.IsOverdue(Now - Interval - Grace + TimeSpan.FromSeconds(1), anchor: Now.AddHours(-5), Interval, Grace, Now));
-        Assert.False(MissedSchedule.IsOverdue(Now - Interval - Grace, anchor: Now.AddHours(-5), Interval, Grace, Now));
+        Assert.False(MissedSchedule.IsOverdue(Now.AddMinutes(5), Grace, Now));
+        Assert.False(MissedSchedule.IsOverdue(Now - Grace, Grace, Now));
+        Assert.True(MissedSchedule.IsOverdue(Now - Grace - TimeSpan.FromSeconds(1), Grace, Now));
+        Assert.False(MissedSchedule.IsOverdue(nextDue: null, Grace, Now));
     }
 
     [Fact]
-    public void A_user_whose_last_sync_started_longer_ago_is_overdue_whatever_its_anchor()
+    public void After_a_sync_the_next_due_time_is_the_reminders_not_an_interval_after_the_sync()
     {
-        Assert.True(MissedSchedule.IsOverdue(Now - Interval - Grace - TimeSpan.FromSeconds(1), anchor: Now.AddMinutes(10), Interval, Grace, Now));
-        Assert.True(MissedSchedule.IsOverdue(Now.AddDays(-3), anchor: null, Interval, Grace, Now));
+        var anchor = new DateTimeOffset(2026, 12, 1, 10, 7, 0, TimeSpan.Zero);
+
+        // The connect's own sync, before the reminder's first tick: held to that tick.
+        Assert.Equal(anchor, MissedSchedule.NextDueAfter(anchor, Interval, anchor.AddMinutes(-20)));
+        // A manual sync 20 minutes into an interval: the next tick is 10 minutes later, not 30.
+        Assert.Equal(anchor + 3 * Interval, MissedSchedule.NextDueAfter(anchor, Interval, anchor + 2 * Interval + TimeSpan.FromMinutes(20)));
+        // The tick's own sync starts just after its due time: held to the one after.
+        Assert.Equal(anchor + 3 * Interval, MissedSchedule.NextDueAfter(anchor, Interval, anchor + 2 * Interval + TimeSpan.FromSeconds(1)));
+        // No anchor (a row without a reminder): an interval after the sync.
+        Assert.Equal(Now + Interval, MissedSchedule.NextDueAfter(null, Interval, Now));
     }
 
     [Fact]
-    public void A_never_synced_user_is_overdue_once_its_first_due_time_is_a_grace_past()
+    public void A_skipped_tick_after_a_manual_sync_is_overdue_a_grace_after_it_where_the_old_rule_waited_most_of_an_interval()
     {
-        Assert.False(MissedSchedule.IsOverdue(lastStarted: null, anchor: Now.AddMinutes(5), Interval, Grace, Now));
-        Assert.False(MissedSchedule.IsOverdue(lastStarted: null, anchor: Now - Grace, Interval, Grace, Now));
-        Assert.True(MissedSchedule.IsOverdue(lastStarted: null, anchor: Now - Grace - TimeSpan.FromSeconds(1), Interval, Grace, Now));
+        var tick = Now - Grace - TimeSpan.FromSeconds(1);
+        var manualSync = tick - TimeSpan.FromMinutes(25);
+        var stored = MissedSchedule.NextDueAfter(anchor: tick - 4 * Interval, Interval, manualSync);
+
+        Assert.Equal(tick, stored);
+        Assert.True(MissedSchedule.IsOverdue(MissedSchedule.NextDue(stored, manualSync, tick - 4 * Interval, Interval), Grace, Now));
+        // Judged from the sync alone (a row written before next_sync_due_at), the same user is not overdue for 25 more minutes.
+        Assert.False(MissedSchedule.IsOverdue(MissedSchedule.NextDue(null, manualSync, tick - 4 * Interval, Interval), Grace, Now));
     }
 
     [Fact]
-    public void A_user_without_anchor_or_sync_was_never_due()
+    public void A_row_written_before_next_sync_due_at_is_held_to_an_interval_after_its_last_sync_or_to_its_anchor()
     {
-        Assert.False(MissedSchedule.IsOverdue(lastStarted: null, anchor: null, Interval, Grace, Now));
+        var anchor = Now.AddHours(-5);
+
+        Assert.Equal(Now.AddHours(-2) + Interval, MissedSchedule.NextDue(null, Now.AddHours(-2), anchor, Interval));
+        Assert.Equal(anchor, MissedSchedule.NextDue(null, lastStarted: null, anchor, Interval));
+        Assert.Null(MissedSchedule.NextDue(null, lastStarted: null, anchor: null, Interval));
+        // A stored due time wins over both.
+        Assert.Equal(Now, MissedSchedule.NextDue(Now, Now.AddHours(-2), anchor, Interval));
     }
 
     [Fact]

@@ -116,13 +116,13 @@ public sealed class UserRowDecisionTests
     public void Outcomes_count_failures_in_a_row_and_name_their_sync()
     {
         var syncId = Guid.NewGuid();
-        var failed = UserRecordChanges.WithOutcome(User() with { ConsecutiveFailures = 2 }, SyncOutcomeKind.Failed, "boom", SyncTrigger.Manual, syncId, Now, Now);
+        var failed = UserRecordChanges.WithOutcome(User() with { ConsecutiveFailures = 2 }, SyncOutcomeKind.Failed, "boom", SyncTrigger.Manual, syncId, Now, Now, TimeSpan.FromHours(1));
         Assert.Equal(3, failed.ConsecutiveFailures);
         Assert.Equal(syncId, failed.LastSyncId);
         Assert.Equal("manual", failed.LastSyncTrigger);
 
-        Assert.Equal(3, UserRecordChanges.WithOutcome(failed, SyncOutcomeKind.Throttled, "429", SyncTrigger.Manual, syncId, Now, Now).ConsecutiveFailures);
-        Assert.Equal(0, UserRecordChanges.WithOutcome(failed, SyncOutcomeKind.Succeeded, null, SyncTrigger.Manual, syncId, Now, Now).ConsecutiveFailures);
+        Assert.Equal(3, UserRecordChanges.WithOutcome(failed, SyncOutcomeKind.Throttled, "429", SyncTrigger.Manual, syncId, Now, Now, TimeSpan.FromHours(1)).ConsecutiveFailures);
+        Assert.Equal(0, UserRecordChanges.WithOutcome(failed, SyncOutcomeKind.Succeeded, null, SyncTrigger.Manual, syncId, Now, Now, TimeSpan.FromHours(1)).ConsecutiveFailures);
     }
 
     [Fact]

@@ -30,38 +30,43 @@ public sealed class OverdueUsersQueryTests(PostgresFixture postgres) : IClassFix
     public async Task Finds_the_overdue_active_users_most_overdue_first_and_no_one_else()
     {
         var store = new SpotifyUserStore(_dataSource);
-        (string Id, string State, DateTimeOffset? Started, DateTimeOffset? Anchor)[] users =
+        var anchor = Now - TimeSpan.FromDays(1);
+        (string Id, string State, DateTimeOffset? NextDue, DateTimeOffset? Started, DateTimeOffset? Anchor)[] users =
         [
-            ("synced-on-time", SpotifyUserStates.Active, Now - Interval + TimeSpan.FromMinutes(5), Now - TimeSpan.FromDays(1)),
-            ("within-grace", SpotifyUserStates.Active, Now - Interval - TimeSpan.FromSeconds(30), Now - TimeSpan.FromDays(1)),
-            ("overdue-3h", SpotifyUserStates.Active, Now - TimeSpan.FromHours(3), Now - TimeSpan.FromDays(1)),
-            ("overdue-2m", SpotifyUserStates.Active, Now - Interval - TimeSpan.FromMinutes(2), Now - TimeSpan.FromDays(1)),
-            // Never synced: its first due time is the anchor.
-            ("never-due-90m-ago", SpotifyUserStates.Active, null, Now - TimeSpan.FromMinutes(90)),
-            ("never-due-30s-ago", SpotifyUserStates.Active, null, Now - TimeSpan.FromSeconds(30)),
-            ("never-due-later", SpotifyUserStates.Active, null, Now + TimeSpan.FromMinutes(20)),
-            ("never-no-anchor", SpotifyUserStates.Active, null, null),
-            ("reconnect-overdue", SpotifyUserStates.NeedsReconnect, Now - TimeSpan.FromHours(5), Now - TimeSpan.FromDays(1)),
+            ("due-later", SpotifyUserStates.Active, Now + TimeSpan.FromMinutes(20), Now - TimeSpan.FromMinutes(40), anchor),
+            ("due-within-grace", SpotifyUserStates.Active, Now - TimeSpan.FromSeconds(30), Now - TimeSpan.FromMinutes(80), anchor),
+            ("due-3h-ago", SpotifyUserStates.Active, Now - TimeSpan.FromHours(3), Now - TimeSpan.FromHours(3.5), anchor),
+            // Synced by hand 10 minutes ago, its tick 2 minutes ago never came: overdue although it synced lately.
+            ("manual-then-skipped", SpotifyUserStates.Active, Now - TimeSpan.FromMinutes(2), Now - TimeSpan.FromMinutes(10), anchor),
+            // Rows written before next_sync_due_at: an interval after the last start, or the anchor.
+            ("legacy-overdue", SpotifyUserStates.Active, null, Now - Interval - TimeSpan.FromMinutes(30), anchor),
+            ("legacy-on-time", SpotifyUserStates.Active, null, Now - TimeSpan.FromMinutes(10), anchor),
+            ("legacy-never-due-90m-ago", SpotifyUserStates.Active, null, null, Now - TimeSpan.FromMinutes(90)),
+            ("legacy-never-due-later", SpotifyUserStates.Active, null, null, Now + TimeSpan.FromMinutes(20)),
+            ("legacy-no-anchor", SpotifyUserStates.Active, null, null, null),
+            ("reconnect", SpotifyUserStates.NeedsReconnect, null, Now - TimeSpan.FromHours(5), null),
         ];
-        foreach (var (id, state, started, anchor) in users)
+        foreach (var (id, state, nextDue, started, userAnchor) in users)
         {
             await store.SaveAsync(new SpotifyUserRecord
             {
                 UserId = id,
                 State = state,
                 RefreshTokenEncrypted = state == SpotifyUserStates.Active ? "x" : null,
+                NextSyncDueAt = nextDue,
                 LastSyncStartedAt = started,
-                ScheduleAnchor = anchor,
+                ScheduleAnchor = userAnchor,
             }, default);
         }
 
-        var startedBefore = MissedSchedule.StartedBefore(Now, Interval, Grace);
-        var overdue = await store.ListOverdueUserIdsAsync(startedBefore, Interval, limit: 10, default);
+        var dueBefore = MissedSchedule.DueBefore(Now, Grace);
+        var overdue = await store.ListOverdueUserIdsAsync(dueBefore, Interval, limit: 10, default);
 
-        Assert.Equal(["overdue-3h", "never-due-90m-ago", "overdue-2m"], overdue);
-        var expected = users.Where(u => u.State == SpotifyUserStates.Active && MissedSchedule.IsOverdue(u.Started, u.Anchor, Interval, Grace, Now))
+        Assert.Equal(["due-3h-ago", "legacy-never-due-90m-ago", "legacy-overdue", "manual-then-skipped"], overdue);
+        var expected = users
+            .Where(u => u.State == SpotifyUserStates.Active && MissedSchedule.IsOverdue(MissedSchedule.NextDue(u.NextDue, u.Started, u.Anchor, Interval), Grace, Now))
             .Select(u => u.Id).Order();
         Assert.Equal(expected, overdue.Order());
-        Assert.Equal(["overdue-3h", "never-due-90m-ago"], await store.ListOverdueUserIdsAsync(startedBefore, Interval, limit: 2, default));
+        Assert.Equal(["due-3h-ago", "legacy-never-due-90m-ago"], await store.ListOverdueUserIdsAsync(dueBefore, Interval, limit: 2, default));
     }
 }
