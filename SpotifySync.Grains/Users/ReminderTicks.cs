@@ -83,13 +83,16 @@ public sealed partial class ReminderTicks(
     {
         var options = syncOptions.CurrentValue;
         var now = time.GetUtcNow();
-        if (!options.Enabled || row.Current is not { IsActive: true } user
-            || !MissedSchedule.IsOverdue(MissedSchedule.NextDue(user.NextSyncDueAt, user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval), options.MissedSyncGrace, now)
-            || SyncSchedule.BackoffUntil(user, options) is { } until && now < until)
+        if (!options.Enabled || row.Current is not { IsActive: true } user)
         {
             return;
         }
-        LogMissedSync(userId, MissedSchedule.NextDue(user.NextSyncDueAt, user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval), user.LastSyncStartedAt);
+        var due = MissedSchedule.NextDue(user.NextSyncDueAt, user.LastSyncStartedAt, user.ScheduleAnchor, options.Interval);
+        if (!MissedSchedule.IsOverdue(due, options.MissedSyncGrace, now) || SyncSchedule.BackoffUntil(user, options) is { } until && now < until)
+        {
+            return;
+        }
+        LogMissedSync(userId, due, user.LastSyncStartedAt);
         metrics.MissedSyncQueued();
         await EnqueueAsync(SyncTrigger.Scheduled);
         try
