@@ -6,7 +6,8 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// A dispatched user's grain asks to start its sync. The <see cref="DispatchGate"/> decides; a granted claim counts as
-/// dispatched (metric), and a claim of a dispatch this activation never made puts the user back in front of the queue.
+/// dispatched (metric); a claim of a dispatch this activation never made, or a late one that would break the spacing,
+/// puts the user back in front of the queue.
 /// Only the coordinator's turns call it.
 /// </summary>
 public sealed partial class DispatchClaims(
@@ -27,6 +28,10 @@ public sealed partial class DispatchClaims(
                 LogRequeuedUnknownDispatch(userId);
                 queueWrites.Upsert([queue.PutInFront(userId, trigger, syncId, now)]);
                 return false;
+            case ClaimResult.TooSoon when queue.Find(userId) is null:
+                LogClaimTooSoon(userId);
+                queueWrites.Upsert([queue.PutInFront(userId, dispatch!.Trigger, dispatch.SyncId, now)]);
+                return false;
             default:
                 return false;
         }
@@ -34,4 +39,7 @@ public sealed partial class DispatchClaims(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: claimed a dispatch this coordinator never made (it moved silos); queued again at the front")]
     private partial void LogRequeuedUnknownDispatch(string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: claimed its start after the next user had started, within the spacing; queued again at the front")]
+    private partial void LogClaimTooSoon(string userId);
 }

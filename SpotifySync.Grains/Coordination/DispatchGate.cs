@@ -7,15 +7,18 @@ namespace SpotifySync.Grains.Coordination;
 /// The syncs between the queue and their outcome: dispatched and waiting for their grain to claim the start, or
 /// running. It decides how many may be dispatched now and whether a claim is granted.
 /// <para>
-/// With <c>Sync:SpacingBetweenUsers</c> set, one dispatch waits for its claim at a time and the next follows the
-/// claimed start by the spacing (so a grain that got its dispatch late cannot bunch up with the next user). At
-/// spacing zero the budget paces the calls, and as many dispatches go out as <c>Sync:MaxConcurrentSyncs</c> leaves room for.
+/// With <c>Sync:SpacingBetweenUsers</c> set, one dispatch at a time waits for its claim, and a claim is granted only a
+/// spacing after the previous granted start (so a grain that got its dispatch late cannot bunch up with the next
+/// user). A dispatch that is not claimed within the patience stops holding back the next one: its grain may be on a
+/// silo that cannot be reached, and the queue must not wait for the membership protocol to say so. At spacing zero
+/// the budget paces the calls, and as many dispatches go out as <c>Sync:MaxConcurrentSyncs</c> leaves room for.
 /// </para>
 /// </summary>
 public sealed class DispatchGate
 {
     private readonly Dictionary<string, Dispatch> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dispatch> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _restingUntil = new(StringComparer.Ordinal);
     private long _lastDispatchId;
 
     public int Pending => _pending.Count;
@@ -25,7 +28,6 @@ public sealed class DispatchGate
     /// <summary>With a spacing: the earliest next start, measured from the last claimed one.</summary>
     public DateTimeOffset NextStartAllowed { get; private set; } = DateTimeOffset.MinValue;
 
-    /// <summary>Dispatched or running: another sync of this user must wait.</summary>
     /// <summary>
     /// When the user at <paramref name="position"/> in the queue should start: after the next allowed start (or the
     /// pause's end) and one spacing per user ahead of it. An estimate: claims, failures and the budget move it.
@@ -40,23 +42,49 @@ public sealed class DispatchGate
         return next + spacing * Math.Max(position - 1, 0);
     }
 
+    /// <summary>Dispatched or running: another sync of this user must wait.</summary>
     public bool Holds(string userId) => _pending.ContainsKey(userId) || _running.ContainsKey(userId);
 
+    /// <summary>
+    /// A user whose last dispatch was not claimed in time is not dispatched again until one more claim timeout has
+    /// passed: whatever kept its grain from answering (a busy grain, a silo that cannot be reached) likely still does,
+    /// and the users behind it go first.
+    /// </summary>
+    public bool IsResting(string userId, DateTimeOffset now) =>
+        _restingUntil.TryGetValue(userId, out var until) && now < until;
+
     /// <summary>How many syncs may be dispatched now.</summary>
-    public int Room(DateTimeOffset now, TimeSpan spacing, int maxConcurrent)
+    /// <param name="patience">With a spacing: how long an unclaimed dispatch holds back the next one.</param>
+    public int Room(DateTimeOffset now, TimeSpan spacing, int maxConcurrent, TimeSpan patience)
     {
         var free = Math.Max(0, maxConcurrent - _pending.Count - _running.Count);
         if (spacing <= TimeSpan.Zero)
         {
             return free;
         }
-        return _pending.Count == 0 && now >= NextStartAllowed ? Math.Min(free, 1) : 0;
+        var waiting = _pending.Values.Any(d => now - d.DispatchedAt < patience);
+        return !waiting && now >= NextStartAllowed ? Math.Min(free, 1) : 0;
+    }
+
+    /// <summary>With a spacing: when <see cref="Room"/> opens again, unless a claim comes first.</summary>
+    public DateTimeOffset SpacedRoomAt(TimeSpan patience)
+    {
+        var at = NextStartAllowed;
+        foreach (var pending in _pending.Values)
+        {
+            if (pending.DispatchedAt + patience > at)
+            {
+                at = pending.DispatchedAt + patience;
+            }
+        }
+        return at;
     }
 
     public Dispatch Dispatch(SyncQueueEntry entry, DateTimeOffset now)
     {
         var dispatch = new Dispatch(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId);
         _pending[entry.UserId] = dispatch;
+        _restingUntil.Remove(entry.UserId);
         return dispatch;
     }
 
@@ -64,25 +92,49 @@ public sealed class DispatchGate
     /// <param name="runningOn">The silo the grain runs on, so that its sync can be given up if that silo dies.</param>
     public (ClaimResult Result, Dispatch? Dispatch) Claim(string userId, long dispatchId, DateTimeOffset now, TimeSpan spacing, string? runningOn = null)
     {
-        if (_pending.TryGetValue(userId, out var pending) && pending.DispatchId == dispatchId)
+        if (!_pending.TryGetValue(userId, out var pending) || pending.DispatchId != dispatchId)
         {
-            _pending.Remove(userId);
-            var running = pending with { StartedAt = now, RunningOn = runningOn };
-            _running[userId] = running;
-            if (spacing > TimeSpan.Zero)
-            {
-                NextStartAllowed = now + spacing + LatencyMargin(spacing);
-            }
-            return (ClaimResult.Granted, running);
+            return (Holds(userId) ? ClaimResult.Stale : ClaimResult.Unknown, null);
         }
-        return (Holds(userId) ? ClaimResult.Stale : ClaimResult.Unknown, null);
+        _pending.Remove(userId);
+        if (spacing > TimeSpan.Zero && now < NextStartAllowed)
+        {
+            // A claim that outlasted the patience, after the next user went out and started: starting now would
+            // break the spacing. Both are granted only a spacing apart; this one goes back to the queue.
+            return (ClaimResult.TooSoon, pending);
+        }
+        var running = pending with { StartedAt = now, RunningOn = runningOn };
+        _running[userId] = running;
+        if (spacing > TimeSpan.Zero)
+        {
+            NextStartAllowed = now + spacing + LatencyMargin(spacing);
+        }
+        return (ClaimResult.Granted, running);
     }
 
     /// <summary>The sync's outcome arrived: it no longer holds its user. Null when it was not running here.</summary>
     public Dispatch? Finish(string userId) => _running.Remove(userId, out var running) ? running : null;
 
-    /// <summary>Dispatches not claimed within <paramref name="timeout"/> (busy grain, lost silo): their slots are given away.</summary>
-    public IReadOnlyList<Dispatch> TakeUnclaimed(DateTimeOffset now, TimeSpan timeout) => Take(_pending, d => now - d.DispatchedAt >= timeout);
+    /// <summary>
+    /// Dispatches not claimed within <paramref name="timeout"/> (busy grain, lost silo): their slots are given away,
+    /// and their users rest for another <paramref name="timeout"/> (<see cref="IsResting"/>).
+    /// </summary>
+    public IReadOnlyList<Dispatch> TakeUnclaimed(DateTimeOffset now, TimeSpan timeout)
+    {
+        if (_restingUntil.Count > 0)
+        {
+            foreach (var rested in _restingUntil.Where(r => r.Value <= now).Select(r => r.Key).ToList())
+            {
+                _restingUntil.Remove(rested);
+            }
+        }
+        var unclaimed = Take(_pending, d => now - d.DispatchedAt >= timeout);
+        foreach (var dispatch in unclaimed)
+        {
+            _restingUntil[dispatch.UserId] = now + timeout;
+        }
+        return unclaimed;
+    }
 
     /// <summary>Running syncs that never reported back within <paramref name="timeout"/> (their silo died unnoticed).</summary>
     public IReadOnlyList<Dispatch> TakeLost(DateTimeOffset now, TimeSpan timeout) => Take(_running, d => now - d.StartedAt > timeout);
@@ -120,6 +172,8 @@ public enum ClaimResult
     Stale,
     /// <summary>No dispatch of this user is known (the coordinator moved): the user must be queued again.</summary>
     Unknown,
+    /// <summary>A late claim that would start within a spacing of the last start: the user goes back in front of the queue.</summary>
+    TooSoon,
 }
 
 /// <summary>One dispatched sync. <see cref="StartedAt"/> and <see cref="RunningOn"/> are set when its grain claims the start.</summary>

@@ -4,9 +4,9 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// One dispatch tick's decisions over the queue and the gate, on the time it is given: which dispatched users failed
-/// to claim their start in time (back to the front of the queue, but not out again in this very round, or the slot
+/// to claim their start in time (back to the front of the queue, but resting for one more claim timeout, or the slot
 /// would go straight back to the user that just failed to take it), and who goes out now. A user whose previous sync
-/// still runs waits in line; the next one goes first.
+/// still runs, or who rests, waits in line; the next one goes first.
 /// </summary>
 public static class DispatchRound
 {
@@ -20,22 +20,22 @@ public static class DispatchRound
         spacing < MinTick ? MinTick : spacing > MaxTick ? MaxTick : spacing;
 
     public static DispatchPlan Plan(
-        SyncQueue queue, DispatchGate gate, DateTimeOffset now, TimeSpan spacing, int maxConcurrent, TimeSpan claimTimeout, int maxPerTick)
+        SyncQueue queue, DispatchGate gate, DateTimeOffset now, DispatchBounds bounds)
     {
-        var unclaimed = gate.TakeUnclaimed(now, claimTimeout);
+        var spacing = bounds.Spacing;
+        var unclaimed = gate.TakeUnclaimed(now, bounds.ClaimTimeout);
         var requeued = unclaimed.Select(d => queue.PutInFront(d.UserId, d.Trigger, d.SyncId, now)).ToList();
-        var room = Math.Min(gate.Room(now, spacing, maxConcurrent), maxPerTick);
+        var room = Math.Min(gate.Room(now, spacing, bounds.MaxConcurrent, bounds.ClaimPatience), bounds.MaxPerTick);
         if (room == 0)
         {
-            // With spacing, come back exactly when the gap is kept rather than a whole tick later.
-            var wakeAt = queue.Count > 0 && spacing > TimeSpan.Zero && gate.Pending == 0 && now < gate.NextStartAllowed
-                ? gate.NextStartAllowed
+            // With spacing, come back exactly when the gap is kept (or the patience ends) rather than a whole tick later.
+            var wakeAt = queue.Count > 0 && spacing > TimeSpan.Zero && gate.SpacedRoomAt(bounds.ClaimPatience) is var at && at > now
+                ? at
                 : (DateTimeOffset?)null;
             return new DispatchPlan(unclaimed, requeued, [], wakeAt);
         }
-        var skip = unclaimed.Select(d => d.UserId).ToHashSet(StringComparer.Ordinal);
         var dispatches = new List<Dispatch>();
-        while (dispatches.Count < room && queue.DequeueFirst(userId => !gate.Holds(userId) && !skip.Contains(userId)) is { } entry)
+        while (dispatches.Count < room && queue.DequeueFirst(userId => !gate.Holds(userId) && !gate.IsResting(userId, now)) is { } entry)
         {
             dispatches.Add(gate.Dispatch(entry, now));
         }

@@ -212,7 +212,8 @@ public sealed partial class SyncCoordinatorGrain(
             LogResumedAfterPause();
         }
         var o = options.CurrentValue;
-        var plan = DispatchRound.Plan(_queue, _gate, now, Spacing, o.MaxConcurrentSyncs, o.StartClaimTimeout, MaxDispatchesPerTick);
+        var plan = DispatchRound.Plan(_queue, _gate, now,
+            new DispatchBounds(Spacing, o.MaxConcurrentSyncs, o.StartClaimPatience, o.StartClaimTimeout, MaxDispatchesPerTick));
         foreach (var dispatch in plan.Unclaimed)
         {
             LogClaimTimedOut(dispatch.UserId);

@@ -72,6 +72,14 @@ public sealed class SyncOptions
     public TimeSpan StartClaimTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// With a spacing, one dispatched user at a time waits for its claim; after this long without it, the next user
+    /// may go out (the late claim still starts if it keeps the spacing, or goes back to the queue). A grain whose
+    /// silo cannot be reached then costs the queue this much, not a whole <see cref="StartClaimTimeout"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StartClaimPatience { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Longest wait between two attempts to save a user's row that PostgreSQL refused (a rotated refresh token,
     /// an erase, an outcome); attempts start at one second and double up to this.
     /// </summary>

@@ -17,6 +17,10 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         {
             failures.Add($"Sync:SpacingBetweenUsers must be between 00:00:00 and 00:10:00 (got {options.SpacingBetweenUsers}).");
         }
+        if (options.StartClaimPatience > options.StartClaimTimeout)
+        {
+            failures.Add($"Sync:StartClaimPatience ({options.StartClaimPatience}) must not be longer than Sync:StartClaimTimeout ({options.StartClaimTimeout}).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

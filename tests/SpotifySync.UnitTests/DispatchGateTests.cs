@@ -8,6 +8,7 @@ public sealed class DispatchGateTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Spacing = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(500);
 
     private static SyncQueueEntry Entry(string userId) =>
         new(userId, SyncPriority.Scheduled, SyncTrigger.Scheduled, 1, Now, Guid.NewGuid());
@@ -16,15 +17,15 @@ public sealed class DispatchGateTests
     public void With_a_spacing_one_dispatch_waits_for_its_claim_and_the_next_follows_the_claim_by_the_spacing()
     {
         var gate = new DispatchGate();
-        Assert.Equal(1, gate.Room(Now, Spacing, maxConcurrent: 64));
+        Assert.Equal(1, gate.Room(Now, Spacing, maxConcurrent: 64, Patience));
         var first = gate.Dispatch(Entry("a"), Now);
-        Assert.Equal(0, gate.Room(Now + TimeSpan.FromSeconds(5), Spacing, 64));
+        Assert.Equal(0, gate.Room(Now + TimeSpan.FromMilliseconds(499), Spacing, 64, Patience));
 
         var claimedAt = Now + TimeSpan.FromSeconds(1);
         Assert.Equal(ClaimResult.Granted, gate.Claim("a", first.DispatchId, claimedAt, Spacing).Result);
-        Assert.Equal(0, gate.Room(claimedAt + Spacing, Spacing, 64));
+        Assert.Equal(0, gate.Room(claimedAt + Spacing, Spacing, 64, Patience));
         // The spacing plus a tenth of it (at most 50 ms) for the message hop.
-        Assert.Equal(1, gate.Room(claimedAt + Spacing + TimeSpan.FromMilliseconds(50), Spacing, 64));
+        Assert.Equal(1, gate.Room(claimedAt + Spacing + TimeSpan.FromMilliseconds(50), Spacing, 64, Patience));
     }
 
     [Fact]
@@ -35,13 +36,13 @@ public sealed class DispatchGateTests
         gate.Dispatch(Entry("b"), Now);
         gate.Claim("a", a.DispatchId, Now, TimeSpan.Zero);
 
-        Assert.Equal(2, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4));
-        Assert.Equal(0, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 2));
+        Assert.Equal(2, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4, Patience));
+        Assert.Equal(0, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 2, Patience));
         Assert.True(gate.Holds("a"));
         Assert.True(gate.Holds("b"));
         Assert.NotNull(gate.Finish("a"));
         Assert.False(gate.Holds("a"));
-        Assert.Equal(3, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4));
+        Assert.Equal(3, gate.Room(Now, TimeSpan.Zero, maxConcurrent: 4, Patience));
     }
 
     [Fact]
@@ -98,5 +99,61 @@ public sealed class DispatchGateTests
         // Not yet claimed: nobody knows where it will run; the claim timeout covers it.
         Assert.True(gate.Holds("c"));
         Assert.Empty(gate.TakeRunningOn(["silo-1"]));
+    }
+
+    [Fact]
+    public void With_a_spacing_an_unclaimed_dispatch_holds_back_the_next_start_only_for_the_patience()
+    {
+        var gate = new DispatchGate();
+        var unreachable = gate.Dispatch(Entry("unreachable"), Now);
+
+        Assert.Equal(0, gate.Room(Now + Patience - TimeSpan.FromMilliseconds(1), Spacing, 64, Patience));
+        Assert.Equal(1, gate.Room(Now + Patience, Spacing, 64, Patience));
+        var next = gate.Dispatch(Entry("next"), Now + Patience);
+        // The next one waits for its own claim; the unclaimed one still counts against the concurrency bound.
+        Assert.Equal(0, gate.Room(Now + Patience + TimeSpan.FromMilliseconds(10), Spacing, 64, Patience));
+        Assert.Equal(0, gate.Room(Now + TimeSpan.FromSeconds(5), Spacing, maxConcurrent: 2, Patience));
+        Assert.Equal(ClaimResult.Granted, gate.Claim("next", next.DispatchId, Now + Patience, Spacing).Result);
+        Assert.True(gate.Holds("unreachable"));
+        Assert.Equal(unreachable.DispatchId, Assert.Single(gate.TakeUnclaimed(Now + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10))).DispatchId);
+    }
+
+    [Fact]
+    public void A_late_claim_within_the_spacing_of_the_last_start_is_too_soon_and_one_after_it_is_granted()
+    {
+        var gate = new DispatchGate();
+        var slow = gate.Dispatch(Entry("slow"), Now);
+        var next = gate.Dispatch(Entry("next"), Now + Patience);
+        var nextStarted = Now + Patience + TimeSpan.FromMilliseconds(20);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("next", next.DispatchId, nextStarted, Spacing).Result);
+
+        var (result, dispatch) = gate.Claim("slow", slow.DispatchId, nextStarted + TimeSpan.FromSeconds(1), Spacing);
+
+        Assert.Equal(ClaimResult.TooSoon, result);
+        Assert.Equal(slow.DispatchId, dispatch!.DispatchId);
+        Assert.False(gate.Holds("slow"));
+        Assert.Equal(nextStarted + Spacing + TimeSpan.FromMilliseconds(50), gate.NextStartAllowed);
+
+        // Late but a whole spacing after the last start: it keeps the pace, so it starts.
+        var again = gate.Dispatch(Entry("slow"), Now + TimeSpan.FromSeconds(1));
+        Assert.Equal(ClaimResult.Granted, gate.Claim("slow", again.DispatchId, gate.NextStartAllowed, Spacing).Result);
+    }
+
+    [Fact]
+    public void A_user_whose_claim_timed_out_rests_for_one_more_claim_timeout()
+    {
+        var gate = new DispatchGate();
+        var timeout = TimeSpan.FromSeconds(10);
+        gate.Dispatch(Entry("a"), Now);
+
+        Assert.Single(gate.TakeUnclaimed(Now + timeout, timeout));
+
+        Assert.True(gate.IsResting("a", Now + timeout));
+        Assert.True(gate.IsResting("a", Now + timeout * 2 - TimeSpan.FromTicks(1)));
+        Assert.False(gate.IsResting("a", Now + timeout * 2));
+        Assert.False(gate.IsResting("b", Now + timeout));
+        // Dispatched again (its turn came after the rest), it no longer rests.
+        gate.Dispatch(Entry("a"), Now + timeout * 2);
+        Assert.False(gate.IsResting("a", Now + timeout * 2));
     }
 }

@@ -27,4 +27,15 @@ public sealed class SyncOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains("Sync:SpacingBetweenUsers", result.FailureMessage);
     }
+
+    [Fact]
+    public void A_claim_patience_longer_than_the_claim_timeout_is_refused_with_both_keys_named()
+    {
+        var result = new SyncOptionsValidator().Validate(null,
+            new SyncOptions { StartClaimPatience = TimeSpan.FromSeconds(20), StartClaimTimeout = TimeSpan.FromSeconds(10) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sync:StartClaimPatience", result.FailureMessage);
+        Assert.Contains("Sync:StartClaimTimeout", result.FailureMessage);
+    }
 }
