@@ -67,14 +67,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string> configuration, string logDirectory)
     {
         var httpUrl = new Uri($"http://127.0.0.1:{FreeTcpPort.Pick()}/");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(AssemblyPath(project));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(httpUrl.ToString().TrimEnd('/'));
-        foreach (var (key, value) in configuration)
-        {
-            start.ArgumentList.Add($"--{key}={value}");
-        }
+        var start = DotnetStart(project, ["--urls", httpUrl.ToString().TrimEnd('/')], configuration);
         var logPath = Path.Combine(logDirectory, name + ".log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var closed = false;
@@ -114,13 +107,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunSiloCommandAsync(
         string command, IReadOnlyDictionary<string, string> configuration, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(AssemblyPath("SpotifySync.Silo"));
-        start.ArgumentList.Add(command);
-        foreach (var (key, value) in configuration)
-        {
-            start.ArgumentList.Add($"--{key}={value}");
-        }
+        var start = DotnetStart("SpotifySync.Silo", [command], configuration);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -182,6 +169,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         Kill();
         _process.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary><c>dotnet project.dll arguments --key=value...</c>, its output redirected: configuration as an operator passes it.</summary>
+    private static ProcessStartInfo DotnetStart(string project, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> configuration)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(AssemblyPath(project));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in configuration)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+        return start;
     }
 
     /// <summary>The project built in the same configuration as the running tests (scripts/test.sh builds the solution first).</summary>
