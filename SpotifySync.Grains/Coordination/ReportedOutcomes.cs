@@ -7,7 +7,7 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// What a sync's reported outcome does to the coordinator: its slot in the <see cref="DispatchGate"/> is freed, and it
-/// counts in the batch, or its user goes back in front of the queue (throttled, refused credentials, refresh deferred
+/// counts in the batch (and its sync_queue row, kept since the dispatch, goes), or its user goes back in front of the queue (throttled, refused credentials, refresh deferred
 /// by a storm) while dispatch pauses. Synchronous, so one report is one coordinator turn.
 /// </summary>
 public sealed class ReportedOutcomes(
@@ -30,6 +30,7 @@ public sealed class ReportedOutcomes(
             case SyncOutcomeKind.Succeeded:
                 pause.Succeeded();
                 batches.Add(outcome);
+                Done(outcome.UserId);
                 return;
             // Throttled and credential-rejected users go back in front: they count in the batch when they really run.
             case SyncOutcomeKind.Throttled or SyncOutcomeKind.QuotaExceeded:
@@ -46,7 +47,20 @@ public sealed class ReportedOutcomes(
                 return;
             default:
                 batches.Add(outcome);
+                Done(outcome.UserId);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// The dispatched sync is over: its sync_queue row goes, unless the user was queued again while it ran (that row
+    /// is the new request's).
+    /// </summary>
+    private void Done(string userId)
+    {
+        if (queue.Find(userId) is null)
+        {
+            queueWrites.Delete([userId]);
         }
     }
 

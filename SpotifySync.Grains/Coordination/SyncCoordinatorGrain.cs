@@ -240,7 +240,8 @@ public sealed partial class SyncCoordinatorGrain(
             // One-way: returns as soon as the message is sent; the grain claims its start, then reports its outcome.
             await GrainFactory.GetGrain<IUserSyncGrain>(dispatch.UserId).RunSyncAsync(dispatch.Trigger, dispatch.DispatchId, dispatch.SyncId);
         }
-        _queueWrites.Delete(plan.Dispatches.Select(d => d.UserId));
+        // Their sync_queue rows stay until the outcome: if this activation is lost meanwhile (its silo dies, or the
+        // silo that held its directory entry does), the next one dispatches them again rather than never.
     }
 
     private DateTimeOffset EstimatedStart(int position, DateTimeOffset now) => _gate.EstimatedStart(position, now, Spacing, _pause.Until);

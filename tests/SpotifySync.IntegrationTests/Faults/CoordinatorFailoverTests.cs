@@ -92,6 +92,63 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
     }
 
     [Fact]
+    public async Task A_sync_in_flight_on_the_coordinators_silo_when_it_dies_is_run_again_by_the_next_coordinator()
+    {
+        // A user whose grain lives on the coordinator's silo: when that silo dies, its running sync dies with it and
+        // can never report, so only the sync_queue row its dispatch left in place can bring this very request back.
+        // (The user's reminder syncs it every 10 s here, but under new sync ids.)
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var host = await management.GetActivationAddress(cluster.Coordinator);
+        string[] candidates = [.. Enumerable.Range(1, 12).Select(i => $"in-flight-failover-{i}")];
+        await cluster.ConnectSyncedUsersAsync(candidates);
+        string? userId = null;
+        foreach (var candidate in candidates)
+        {
+            await cluster.User(candidate).GetStatusAsync();
+            if (host!.Equals(await management.GetActivationAddress(cluster.User(candidate))))
+            {
+                userId = candidate;
+                break;
+            }
+        }
+        Assert.True(userId is not null, "none of 12 users' grains was placed on the coordinator's silo");
+
+        // Dispatched and claimed, not finished: its sync hangs on Spotify.
+        cluster.Spotify.Faults.HangRate = 1;
+        cluster.Spotify.Faults.HangDuration = TimeSpan.FromSeconds(20);
+        var ticket = await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
+        await Poll.UntilAsync(() => cluster.Coordinator.GetPositionAsync(userId), p => p == 0, TimeSpan.FromSeconds(10), $"{userId}'s sync to start");
+        // sync_queue is written behind, within a dispatch tick.
+        await Task.Delay(TimeSpan.FromSeconds(0.3));
+        Assert.Equal(host, await management.GetActivationAddress(cluster.User(userId)));
+
+        var silo = cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(host));
+        var killedAt = DateTimeOffset.UtcNow;
+        await cluster.Cluster.KillSiloAsync(silo);
+        cluster.Spotify.Faults.Reset();
+        try
+        {
+            var synced = await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.User(userId).GetStatusAsync();
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    return null;
+                }
+            }, s => s is { LastSyncOutcome: "succeeded" } && s.LastSyncId == ticket!.SyncId && s.LastSyncStartedAt > killedAt,
+                TimeSpan.FromSeconds(90), $"the manual sync {ticket!.SyncId} of {userId} run again after the coordinator's silo died");
+            Assert.Equal(cluster.Spotify.PlaysOf(userId).Count, await cluster.Database.CountAsync(userId));
+        }
+        finally
+        {
+            await cluster.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_coordinator_whose_lease_another_activation_holds_dispatches_nobody_until_that_lease_ends()
     {
         const string userId = "lease-held-elsewhere";
