@@ -7,8 +7,9 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// What a sync's reported outcome does to the coordinator: its slot in the <see cref="DispatchGate"/> is freed, and it
-/// counts in the batch (and its sync_queue row, kept since the dispatch, goes), or its user goes back in front of the queue (throttled, refused credentials, refresh deferred
-/// by a storm) while dispatch pauses. Synchronous, so one report is one coordinator turn.
+/// counts in the batch (and its sync_queue row, kept since the dispatch, goes), or its user goes back in front of the
+/// queue (throttled, refused credentials, refresh deferred by a storm) while dispatch pauses. Synchronous, so one
+/// report is one coordinator turn.
 /// </summary>
 public sealed class ReportedOutcomes(
     DispatchGate gate,
