@@ -120,6 +120,9 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
         finally
         {
             cluster.Spotify.Faults.Reset();
+            // Its reminder would sync it every 10 s for the rest of this cluster's tests: one more background user
+            // that can take the 429 A_429_pause_... means for its own user.
+            await cluster.User(userId).DisconnectAsync();
         }
     }
 
