@@ -19,6 +19,7 @@ public sealed class DispatchGate
     private readonly Dictionary<string, Dispatch> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dispatch> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _restingUntil = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sentBack = new(StringComparer.Ordinal);
     private long _lastDispatchId;
 
     public int Pending => _pending.Count;
@@ -62,7 +63,7 @@ public sealed class DispatchGate
         {
             return free;
         }
-        var waiting = _pending.Values.Any(d => now - d.DispatchedAt < patience);
+        var waiting = _pending.Values.Any(d => d.HoldsUntilClaimed || now - d.DispatchedAt < patience);
         return !waiting && now >= NextStartAllowed ? Math.Min(free, 1) : 0;
     }
 
@@ -72,7 +73,7 @@ public sealed class DispatchGate
         var at = NextStartAllowed;
         foreach (var pending in _pending.Values)
         {
-            if (pending.DispatchedAt + patience > at)
+            if (!pending.HoldsUntilClaimed && pending.DispatchedAt + patience > at)
             {
                 at = pending.DispatchedAt + patience;
             }
@@ -82,7 +83,13 @@ public sealed class DispatchGate
 
     public Dispatch Dispatch(SyncQueueEntry entry, DateTimeOffset now)
     {
-        var dispatch = new Dispatch(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId);
+        // A user sent back for claiming too late gets the slot to itself this time (until its claim or the claim
+        // timeout): were its grain always slower than the patience, the users behind it would otherwise start first
+        // every time, and it would never sync.
+        var dispatch = new Dispatch(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId)
+        {
+            HoldsUntilClaimed = _sentBack.Remove(entry.UserId),
+        };
         _pending[entry.UserId] = dispatch;
         _restingUntil.Remove(entry.UserId);
         return dispatch;
@@ -97,10 +104,12 @@ public sealed class DispatchGate
             return (Holds(userId) ? ClaimResult.Stale : ClaimResult.Unknown, null);
         }
         _pending.Remove(userId);
-        if (spacing > TimeSpan.Zero && now < NextStartAllowed)
+        if (spacing > TimeSpan.Zero && (now < NextStartAllowed || _pending.Values.Any(d => d.HoldsUntilClaimed)))
         {
             // A claim that outlasted the patience, after the next user went out and started: starting now would
-            // break the spacing. Both are granted only a spacing apart; this one goes back to the queue.
+            // break the spacing. Both are granted only a spacing apart; this one goes back to the queue. So does one
+            // that would take the start a user sent back before is waiting for.
+            _sentBack.Add(userId);
             return (ClaimResult.TooSoon, pending);
         }
         var running = pending with { StartedAt = now, RunningOn = runningOn };
@@ -182,4 +191,7 @@ public sealed record Dispatch(string UserId, long DispatchId, DateTimeOffset Dis
     public DateTimeOffset StartedAt { get; init; }
 
     public string? RunningOn { get; init; }
+
+    /// <summary>Holds back the next start until it is claimed or given up, not only for the patience: see <see cref="DispatchGate.Dispatch"/>.</summary>
+    public bool HoldsUntilClaimed { get; init; }
 }

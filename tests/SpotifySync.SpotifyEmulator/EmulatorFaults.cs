@@ -17,6 +17,7 @@ public sealed class EmulatorFaults
     private int? retryAfterSeconds;
     private ThrottleScope throttleScope;
     private string? throttleReason;
+    private string? throttledUser;
     private string? windowReason;
     private readonly FaultShare hangs = new();
     private TimeSpan hangDuration = TimeSpan.FromSeconds(60);
@@ -122,6 +123,12 @@ public sealed class EmulatorFaults
         get { lock (gate) { return throttleReason; } }
     }
 
+    /// <summary>The only user whose requests the current throttle window refuses; null when it refuses everyone's.</summary>
+    public string? ThrottledUser
+    {
+        get { lock (gate) { return throttledUser; } }
+    }
+
     /// <summary>Share of Spotify requests (0..1) that hang for <see cref="HangDuration"/> before answering normally (exactly: see <see cref="FaultShare"/>).</summary>
     public double HangRate
     {
@@ -209,8 +216,9 @@ public sealed class EmulatorFaults
     /// gets 429 with <c>Retry-After: retryAfterSeconds</c>.</summary>
     /// <remarks>A null <paramref name="retryAfterSeconds"/> sends 429s without a Retry-After header;
     /// <paramref name="scope"/> limits the window to the token endpoint or to the Web API; <paramref name="reason"/>
-    /// (e.g. <c>QUOTA_EXCEEDED</c>) goes in the error body, which has no <c>reason</c> when it is null.</remarks>
-    public void ThrottleFor(TimeSpan window, int? retryAfterSeconds, ThrottleScope scope = ThrottleScope.All, string? reason = null)
+    /// (e.g. <c>QUOTA_EXCEEDED</c>) goes in the error body, which has no <c>reason</c> when it is null; <paramref name="userId"/>
+    /// limits it to one user's calls, so that a test can hand the 429 to the user it watches whatever else the cluster is syncing.</remarks>
+    public void ThrottleFor(TimeSpan window, int? retryAfterSeconds, ThrottleScope scope = ThrottleScope.All, string? reason = null, string? userId = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
         if (retryAfterSeconds is { } seconds)
@@ -223,6 +231,7 @@ public sealed class EmulatorFaults
             this.retryAfterSeconds = retryAfterSeconds;
             throttleScope = scope;
             throttleReason = reason;
+            throttledUser = userId;
         }
     }
 
@@ -265,6 +274,7 @@ public sealed class EmulatorFaults
             retryAfterSeconds = 0;
             throttleScope = ThrottleScope.All;
             throttleReason = null;
+            throttledUser = null;
             windowReason = null;
             hangs.Rate = 0;
             rejectClientCredentials = false;
@@ -280,15 +290,15 @@ public sealed class EmulatorFaults
         stalledBodyUsers.Clear();
     }
 
-    /// <summary>The 429 a request to <paramref name="path"/> arriving now gets, or null when it goes ahead
+    /// <summary>The 429 a request to <paramref name="path"/> by <paramref name="userId"/> (null: not known) arriving now gets, or null when it goes ahead
     /// (and then counts against <see cref="WindowLimit"/>).</summary>
-    internal TooManyRequests? RefusalOnArrival(string path)
+    internal TooManyRequests? RefusalOnArrival(string path, string? userId)
     {
         var now = timeProvider.GetUtcNow();
         string? reason;
         lock (gate)
         {
-            if (Covers(throttleScope, path) && now < throttledUntil)
+            if (Covers(throttleScope, path) && now < throttledUntil && (throttledUser is null || throttledUser == userId))
             {
                 return new TooManyRequests(retryAfterSeconds, throttleReason);
             }

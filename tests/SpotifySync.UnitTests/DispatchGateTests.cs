@@ -140,6 +140,38 @@ public sealed class DispatchGateTests
     }
 
     [Fact]
+    public void A_user_sent_back_for_a_late_claim_holds_the_next_start_until_it_claims_so_a_slow_grain_is_not_starved()
+    {
+        var gate = new DispatchGate();
+        var slow = gate.Dispatch(Entry("slow"), Now);
+        var fast = gate.Dispatch(Entry("fast"), Now + Patience);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("fast", fast.DispatchId, Now + Patience, Spacing).Result);
+        Assert.Equal(ClaimResult.TooSoon, gate.Claim("slow", slow.DispatchId, Now + TimeSpan.FromSeconds(1), Spacing).Result);
+
+        // Its next dispatch keeps the start for it past the patience, however slowly its grain answers again.
+        var retryAt = gate.NextStartAllowed;
+        var again = gate.Dispatch(Entry("slow"), retryAt);
+        Assert.True(again.HoldsUntilClaimed);
+        Assert.Equal(0, gate.Room(retryAt + TimeSpan.FromSeconds(5), Spacing, 64, Patience));
+        Assert.Equal(retryAt, gate.SpacedRoomAt(Patience));
+        // Nor can another late claimer take that start from it: that one is sent back in turn, and holds next time.
+        var other = new DispatchGate();
+        var late = other.Dispatch(Entry("late"), Now);
+        var waiting = other.Dispatch(Entry("waiting"), Now + Patience);
+        Assert.Equal(ClaimResult.Granted, other.Claim("waiting", waiting.DispatchId, Now + Patience, Spacing).Result);
+        Assert.Equal(ClaimResult.TooSoon, other.Claim("late", late.DispatchId, Now + Patience + TimeSpan.FromMilliseconds(10), Spacing).Result);
+        var held = other.Dispatch(Entry("late"), other.NextStartAllowed);
+        var later = other.Dispatch(Entry("later"), other.NextStartAllowed + Patience);
+        Assert.Equal(ClaimResult.TooSoon, other.Claim("later", later.DispatchId, other.NextStartAllowed + Patience, Spacing).Result);
+        Assert.Equal(ClaimResult.Granted, other.Claim("late", held.DispatchId, other.NextStartAllowed + TimeSpan.FromSeconds(3), Spacing).Result);
+        Assert.True(other.Dispatch(Entry("later"), other.NextStartAllowed).HoldsUntilClaimed);
+
+        Assert.Equal(ClaimResult.Granted, gate.Claim("slow", again.DispatchId, retryAt + TimeSpan.FromSeconds(5), Spacing).Result);
+        // Claimed: the next dispatch waits only for the patience again.
+        Assert.False(gate.Dispatch(Entry("fast"), gate.NextStartAllowed).HoldsUntilClaimed);
+    }
+
+    [Fact]
     public void A_user_whose_claim_timed_out_rests_for_one_more_claim_timeout()
     {
         var gate = new DispatchGate();

@@ -111,7 +111,7 @@ public sealed class CallBudgetTests(BudgetCluster cluster, ITestOutputHelper out
         await cluster.ConnectSyncedUserAsync(userId);
         var effectiveBefore = (await cluster.Coordinator.GetStatusAsync()).CallBudget!.Effective;
 
-        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(3), retryAfterSeconds: 3, ThrottleScope.All, reason: "QUOTA_EXCEEDED");
+        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(3), retryAfterSeconds: 3, ThrottleScope.All, reason: "QUOTA_EXCEEDED", userId: userId);
         var throttledAt = DateTimeOffset.UtcNow;
         await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
         await cluster.WaitForOutcomeAfterAsync(userId, throttledAt, "quota_exceeded", TimeSpan.FromSeconds(30));

@@ -207,6 +207,23 @@ public sealed class RateLimitWindowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_throttle_fault_for_one_user_refuses_only_that_users_calls()
+    {
+        var otherRefreshToken = emulator.State.AddUser("not-throttled").RefreshToken;
+        var accessToken = await AccessTokenAsync();
+        Faults.ThrottleFor(TimeSpan.FromSeconds(10), 7, userId: UserId);
+
+        Assert.Equal(UserId, Faults.ThrottledUser);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RefreshAsync()).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RecentlyPlayedAsync(accessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(otherRefreshToken)).StatusCode);
+
+        Faults.Reset();
+        Assert.Null(Faults.ThrottledUser);
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync()).StatusCode);
+    }
+
+    [Fact]
     public async Task Latency_jitter_adds_to_the_fixed_latency()
     {
         Faults.Latency = TimeSpan.FromMilliseconds(100);
@@ -238,11 +255,11 @@ public sealed class RateLimitWindowTests : IAsyncLifetime
         return body.RootElement.Clone();
     }
 
-    private Task<HttpResponseMessage> RefreshAsync() =>
+    private Task<HttpResponseMessage> RefreshAsync(string? token = null) =>
         http.PostAsync("api/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
+            ["refresh_token"] = token ?? refreshToken,
             ["client_id"] = emulator.State.Settings.ClientId,
             ["client_secret"] = emulator.State.Settings.ClientSecret,
         }));

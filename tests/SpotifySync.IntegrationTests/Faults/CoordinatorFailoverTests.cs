@@ -34,8 +34,10 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
         await cluster.ConnectSyncedUsersAsync([userId, .. waiting]);
 
         // One 429 asking for 60 s (longer than the test interval: a spent quota, and longer than a failover takes);
-        // Spotify itself would answer again after 1 s, so only the pause can hold the user back.
-        cluster.Spotify.Faults.ThrottleFor(TimeSpan.FromSeconds(1), retryAfterSeconds: 60);
+        // Spotify itself would answer again after 5 s, so only the pause can hold the user back. Only this user's calls
+        // are refused: a background user of this cluster taking the 429 first would pause everyone before this sync ran.
+        var throttleWindow = TimeSpan.FromSeconds(5);
+        cluster.Spotify.Faults.ThrottleFor(throttleWindow, retryAfterSeconds: 60, userId: userId);
         var throttledAt = DateTimeOffset.UtcNow;
         await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
         await cluster.WaitForOutcomeAfterAsync(userId, throttledAt, "throttled", TimeSpan.FromSeconds(30));
@@ -80,7 +82,7 @@ public sealed class CoordinatorFailoverTests(FaultsCluster cluster) : IDisposabl
             Assert.Equal(paused.PauseReason, restored.PauseReason);
             Assert.Equal(paused.PausedUntil!.Value, restored.PausedUntil!.Value, TimeSpan.FromMilliseconds(1));
             Assert.DoesNotContain(cluster.Spotify.Requests, r => r.UserId == userId && r.StatusCode == 200
-                && r.ReceivedAt > throttledAt + TimeSpan.FromSeconds(1) && r.ReceivedAt < paused.PausedUntil.Value);
+                && r.ReceivedAt > throttledAt + throttleWindow && r.ReceivedAt < paused.PausedUntil.Value);
 
             // The restored pause ends by itself and the throttled user syncs (and the tests after this one find no pause).
             await cluster.WaitForOutcomeAfterAsync(userId, paused.PausedUntil!.Value, "succeeded", TimeSpan.FromSeconds(90));

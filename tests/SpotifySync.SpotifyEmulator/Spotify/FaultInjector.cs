@@ -20,7 +20,7 @@ internal sealed class FaultInjector(RequestDelegate next, EmulatorState state)
         // Throttling and the rate limit are decided on arrival: a request that arrived inside a throttle window is
         // refused even if the configured latency carries its answer past the window's end, and an admitted request
         // counts against the rate limit from the moment it arrived.
-        var refusal = state.Faults.RefusalOnArrival(context.Request.Path.Value ?? "");
+        var refusal = state.Faults.RefusalOnArrival(context.Request.Path.Value ?? "", SpotifyTrafficRecorder.CallerOf(context));
 
         var latency = state.Faults.NextLatency();
         if (latency > TimeSpan.Zero)
