@@ -70,30 +70,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         var start = DotnetStart(project, ["--urls", httpUrl.ToString().TrimEnd('/')], configuration);
         var logPath = Path.Combine(logDirectory, name + ".log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var closed = false;
-        // Output lines can still arrive after Exited (the readers drain their buffers): once the log is closed they
-        // are dropped, or a write to the disposed writer would crash the test host from a thread-pool callback.
+        // Output lines still arrive after the process has exited (the readers drain their pipes): a crash's last words,
+        // the unhandled exception, come exactly then. So the log closes when both streams have ended (a null line),
+        // not when the process exits.
+        var openStreams = 2;
         void Write(string? line)
         {
             lock (log)
             {
-                if (line is not null && !closed)
+                if (line is not null)
                 {
                     log.WriteLine(line);
                 }
+                else if (--openStreams == 0)
+                {
+                    log.Dispose();
+                }
             }
         }
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Write(e.Data);
         process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.Exited += (_, _) =>
-        {
-            lock (log)
-            {
-                closed = true;
-                log.Dispose();
-            }
-        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -132,6 +129,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits for the redirected output to reach its end: the log is whole.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"{Path.GetFileName(_logPath)} exited with {_process.ExitCode}:\n{Log}");
             }
             try
