@@ -116,7 +116,9 @@ public sealed class CallBudgetTests(BudgetCluster cluster, ITestOutputHelper out
         await cluster.User(userId).RequestSyncAsync(SyncTrigger.Manual);
         await cluster.WaitForOutcomeAfterAsync(userId, throttledAt, "quota_exceeded", TimeSpan.FromSeconds(30));
 
-        var paused = await cluster.Coordinator.GetStatusAsync();
+        // The grain records its outcome before it reports the 429 to the coordinator: wait for the report.
+        var paused = await Poll.UntilAsync(() => cluster.Coordinator.GetStatusAsync(), s => s.PauseKind is not null,
+            TimeSpan.FromSeconds(10), "the coordinator to pause");
         Assert.Equal(DispatchPauseKind.QuotaExceeded, paused.PauseKind);
         Assert.Contains("quota", paused.PauseReason);
         Assert.Equal(effectiveBefore, paused.CallBudget!.Effective);
