@@ -63,6 +63,7 @@ public static class ApiApplication
         builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddRequestDurationBuckets()
             .AddPrometheusExporter());
 
         var app = builder.Build();

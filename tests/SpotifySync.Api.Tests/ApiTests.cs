@@ -199,4 +199,16 @@ public sealed class ApiTests(ApiStack api)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_resolve_request_durations_around_the_20_ms_an_app_button_is_promised()
+    {
+        (await api.Http.GetAsync("api/sync/status")).Dispose();
+
+        var exposition = await api.Http.GetStringAsync("metrics");
+
+        var buckets = exposition.Split('\n').Where(l => l.StartsWith("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal)).ToList();
+        Assert.Contains(buckets, l => l.Contains("le=\"0.015\"", StringComparison.Ordinal));
+        Assert.Contains(buckets, l => l.Contains("le=\"0.02\"", StringComparison.Ordinal));
+    }
 }

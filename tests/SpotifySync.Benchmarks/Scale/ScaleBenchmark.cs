@@ -45,6 +45,8 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         progress.Say($"starting the paced cluster (2 silos, {settings.PacedCallsPer30Seconds:N0} calls per 30 s) and the API");
         var paced = await SiloCluster.StartAsync(infrastructure, "paced", settings.PacedCallsPer30Seconds, ct, overrides);
         LatencySummary connects, closedLoop, openLoop;
+        ProcessCpuSplit connectsCpu, openLoopCpu;
+        RequestDurationHistogram openLoopServer;
         SiloMemory fresh, afterConnects;
         try
         {
@@ -57,9 +59,11 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             await WarmUpAsync(load, infrastructure.Spotify, ct);
 
             progress.Say($"connecting {settings.Users:N0} users through the API, {settings.Clients} clients");
+            var connectsCpuSince = ProcessCpuSplit.Start(paced, api);
             connects = await load.EachOnceAsync(users, settings.Clients,
                 user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
                 r => r.StatusCode == HttpStatusCode.OK, ct);
+            connectsCpu = connectsCpuSince();
             progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
             afterConnects = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
 
@@ -71,8 +75,12 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             progress.Say($"manual syncs closed-loop, {settings.Clients} clients, {settings.ClosedLoopDuration.TotalSeconds:0} s");
             closedLoop = await load.ForAsync(settings.ClosedLoopDuration, settings.Clients, Press, Answered, ct);
             progress.Say($"  {closedLoop.PerSecond:N0}/s, p99 {closedLoop.P99.TotalMilliseconds:N1} ms; open-loop at {settings.OpenLoopRate}/s");
+            var serverBefore = await ManualSyncDurationsAsync(http, ct);
+            var openLoopCpuSince = ProcessCpuSplit.Start(paced, api);
             openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
-            progress.Say($"  p99 {openLoop.P99.TotalMilliseconds:N1} ms");
+            openLoopCpu = openLoopCpuSince();
+            openLoopServer = (await ManualSyncDurationsAsync(http, ct)).Since(serverBefore);
+            progress.Say($"  p99 {openLoop.P99.TotalMilliseconds:N1} ms; the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
         }
         finally
         {
@@ -128,9 +136,12 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             Machine = machine,
             Fresh = fresh,
             Connects = connects,
+            ConnectsCpu = connectsCpu,
             AfterConnects = afterConnects,
             ManualClosedLoop = closedLoop,
             ManualOpenLoop = openLoop,
+            ManualOpenLoopServer = openLoopServer,
+            ManualOpenLoopCpu = openLoopCpu,
             ClusterStart = clusterStart,
             LeftOverFirstSyncs = leftOver,
             LeftOverDrain = leftOverDrain,
@@ -152,6 +163,9 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return http;
     }
+
+    private static async Task<RequestDurationHistogram> ManualSyncDurationsAsync(HttpClient http, CancellationToken ct) =>
+        RequestDurationHistogram.Parse(await http.GetStringAsync("metrics", ct), "POST", "/api/users/{userId}/sync");
 
     private static async Task<long> QueuedSyncsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {

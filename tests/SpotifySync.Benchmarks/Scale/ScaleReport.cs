@@ -37,6 +37,10 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, "");
         Line(text, "| other figures | measured |");
         Line(text, "| --- | --- |");
+        Line(text, $"| CPU per connect: silos / API / load generator and emulator / rest (PostgreSQL) | {run.ConnectsCpu.PerRequest(c.Requests)} |");
+        var server = run.ManualOpenLoopServer;
+        Line(text, $"| \"Sync Data\" open-loop as the API's own `http.server.request.duration` saw it ({server.Count:N0} answers): p50 / p99 at most | {AtMost(server.QuantileAtMost(0.50))} / {AtMost(server.QuantileAtMost(0.99))} |");
+        Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / rest | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");
         Line(text, $"| re-sync of everyone: sync-all to queue drained | {run.ResyncDrain.TotalSeconds:N0} s, {run.SyncAllQueued / run.ResyncDrain.TotalSeconds:N0} users/s; {run.UsersSyncedTwice:N0} users synced successfully |");
@@ -61,6 +65,8 @@ internal sealed class ScaleReport(ScaleRun run)
     private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString(t.TotalMilliseconds < 10 ? "N1" : "N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string AtMost(TimeSpan? bound) => bound is { } b ? Ms(b) : "beyond the last bucket";
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
 }

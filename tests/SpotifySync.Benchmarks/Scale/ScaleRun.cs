@@ -9,6 +9,7 @@ internal sealed record ScaleRun
     public required MachineDescription Machine { get; init; }
     public required SiloMemory Fresh { get; init; }
     public required LatencySummary Connects { get; init; }
+    public required ProcessCpuSplit ConnectsCpu { get; init; }
 
     /// <summary>Right after the connects: most users' grains still in memory (those connected in the last idle age).</summary>
     public required SiloMemory AfterConnects { get; init; }
@@ -17,6 +18,10 @@ internal sealed record ScaleRun
     public required TimeSpan LeftOverDrain { get; init; }
     public required LatencySummary ManualClosedLoop { get; init; }
     public required LatencySummary ManualOpenLoop { get; init; }
+
+    /// <summary>The same window as the API's own <c>http.server.request.duration</c> saw it.</summary>
+    public required RequestDurationHistogram ManualOpenLoopServer { get; init; }
+    public required ProcessCpuSplit ManualOpenLoopCpu { get; init; }
     public required TimeSpan SyncAllAnswer { get; init; }
     public required int SyncAllQueued { get; init; }
     public required TimeSpan ResyncDrain { get; init; }
