@@ -25,40 +25,58 @@ internal sealed class ApiLoad(HttpClient http)
         return ClosedLoopAsync(clients, () => Stopwatch.GetTimestamp() < deadline ? request() : null, succeeded, ct);
     }
 
-    /// <summary>Offers <paramref name="perSecond"/> requests a second for <paramref name="duration"/>.</summary>
-    public async Task<LatencySummary> OpenLoopAsync(
+    /// <summary>
+    /// Offers <paramref name="perSecond"/> requests a second for <paramref name="duration"/>. The pace is kept by a
+    /// thread of its own, not by timers on the thread pool: here the pool also serves the emulator, and a timer's
+    /// continuation queued behind its work would start requests late, which the latency (counted from the schedule)
+    /// would then blame on the API. How late the sends still were is reported beside.
+    /// </summary>
+    public async Task<OpenLoopResult> OpenLoopAsync(
         int perSecond, TimeSpan duration, Func<HttpRequestMessage> request, Func<HttpResponseMessage, bool> succeeded, CancellationToken ct)
     {
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new long[total];
+        var lateness = new List<long>(total);
         var failures = 0;
         var sent = new List<Task>(total);
         var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < total; i++)
+
+        async Task SendAt(int index, long scheduled)
         {
-            var scheduled = start + (long)((double)i / perSecond * Stopwatch.Frequency);
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-            if (wait > TimeSpan.FromMilliseconds(1))
+            if (await SendAsync(request(), succeeded, ct))
             {
-                await Task.Delay(wait, ct);
+                latencies[index] = Stopwatch.GetTimestamp() - scheduled;
             }
-            var index = i;
-            sent.Add(Task.Run(async () =>
+            else
             {
-                if (await SendAsync(request(), succeeded, ct))
-                {
-                    latencies[index] = Stopwatch.GetTimestamp() - scheduled;
-                }
-                else
-                {
-                    Interlocked.Increment(ref failures);
-                    latencies[index] = -1;
-                }
-            }, ct));
+                Interlocked.Increment(ref failures);
+                latencies[index] = -1;
+            }
         }
+
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pacer = new Thread(() =>
+        {
+            for (var i = 0; i < total && !ct.IsCancellationRequested; i++)
+            {
+                var scheduled = start + (long)((double)i / perSecond * Stopwatch.Frequency);
+                // Sleeps, never spins (a spinning generator would take a core from what it measures), and never
+                // sends early: the time a sleep overshoots is counted in the request's latency.
+                while (Stopwatch.GetTimestamp() is var now && now < scheduled)
+                {
+                    Thread.Sleep(Math.Max(1, (int)Stopwatch.GetElapsedTime(now, scheduled).TotalMilliseconds));
+                }
+                lateness.Add(Stopwatch.GetTimestamp() - scheduled);
+                sent.Add(SendAt(i, scheduled));
+            }
+            paced.SetResult();
+        }) { IsBackground = true, Name = "open-loop pacer" };
+        pacer.Start();
+        await paced.Task;
         await Task.WhenAll(sent);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        return LatencySummary.From([.. latencies.Where(l => l >= 0)], failures, elapsed);
+        var answers = LatencySummary.From([.. latencies.Take(sent.Count).Where(l => l >= 0)], failures, elapsed);
+        return new OpenLoopResult(answers, LatencySummary.From(lateness, 0, elapsed));
     }
 
     private async Task<LatencySummary> ClosedLoopAsync(

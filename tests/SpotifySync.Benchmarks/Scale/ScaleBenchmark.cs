@@ -44,8 +44,10 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
 
         progress.Say($"starting the paced cluster (2 silos, {settings.PacedCallsPer30Seconds:N0} calls per 30 s) and the API");
         var paced = await SiloCluster.StartAsync(infrastructure, "paced", settings.PacedCallsPer30Seconds, ct, overrides);
-        LatencySummary connects, closedLoop, openLoop;
+        LatencySummary connects, closedLoop;
+        OpenLoopResult openLoop;
         ProcessCpuSplit connectsCpu, openLoopCpu;
+        SiloRuntimeCounters connectsRuntime;
         RequestDurationHistogram openLoopServer;
         SiloMemory fresh, afterConnects;
         try
@@ -59,11 +61,13 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             await WarmUpAsync(load, infrastructure.Spotify, ct);
 
             progress.Say($"connecting {settings.Users:N0} users through the API, {settings.Clients} clients");
+            var runtimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
             var connectsCpuSince = ProcessCpuSplit.Start(paced, api);
             connects = await load.EachOnceAsync(users, settings.Clients,
                 user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
                 r => r.StatusCode == HttpStatusCode.OK, ct);
             connectsCpu = connectsCpuSince();
+            connectsRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - runtimeBefore;
             progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
             afterConnects = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
 
@@ -80,7 +84,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
             openLoopCpu = openLoopCpuSince();
             openLoopServer = (await ManualSyncDurationsAsync(http, ct)).Since(serverBefore);
-            progress.Say($"  p99 {openLoop.P99.TotalMilliseconds:N1} ms; the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
+            progress.Say($"  p99 {openLoop.Answers.P99.TotalMilliseconds:N1} ms (sends late by p99 {openLoop.SendLateness.P99.TotalMilliseconds:N1} ms); the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
         }
         finally
         {
@@ -137,6 +141,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             Fresh = fresh,
             Connects = connects,
             ConnectsCpu = connectsCpu,
+            ConnectsRuntime = connectsRuntime,
             AfterConnects = afterConnects,
             ManualClosedLoop = closedLoop,
             ManualOpenLoop = openLoop,

@@ -25,7 +25,7 @@ internal sealed class ScaleReport(ScaleRun run)
         var closed = run.ManualClosedLoop;
         Row(text, $"\"Sync Data\" closed-loop, {s.Clients} clients, {s.ManualSyncUsers:N0} users pressing", "≥ 5,000/s",
             $"{closed.PerSecond:N0}/s, p50 {Ms(closed.P50)}, p99 {Ms(closed.P99)}, {closed.Failures} failed", closed.PerSecond >= 5_000);
-        var open = run.ManualOpenLoop;
+        var open = run.ManualOpenLoop.Answers;
         Row(text, $"\"Sync Data\" open-loop, {s.OpenLoopRate}/s offered for {s.OpenLoopDuration.TotalSeconds:0} s", "p99 < 20 ms",
             $"p50 {Ms(open.P50)}, p99 {Ms(open.P99)}, max {Ms(open.Max)}, {open.Failures} failed", open.P99.TotalMilliseconds < 20);
         Row(text, "sync-all answer", "< 1 s, everyone queued",
@@ -38,6 +38,9 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, "| other figures | measured |");
         Line(text, "| --- | --- |");
         Line(text, $"| CPU per connect: silos / API / load generator and emulator / rest (PostgreSQL) | {run.ConnectsCpu.PerRequest(c.Requests)} |");
+        Line(text, $"| \"Sync Data\" open-loop: how late the generator's sends left (counted in the latency above): p50 / p99 / max | {Ms(run.ManualOpenLoop.SendLateness.P50)} / {Ms(run.ManualOpenLoop.SendLateness.P99)} / {Ms(run.ManualOpenLoop.SendLateness.Max)} |");
+        var rt = run.ConnectsRuntime;
+        Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB |");
         var server = run.ManualOpenLoopServer;
         Line(text, $"| \"Sync Data\" open-loop as the API's own `http.server.request.duration` saw it ({server.Count:N0} answers): p50 / p99 at most | {AtMost(server.QuantileAtMost(0.50))} / {AtMost(server.QuantileAtMost(0.99))} |");
         Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / rest | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");

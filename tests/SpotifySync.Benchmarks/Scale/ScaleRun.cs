@@ -10,6 +10,7 @@ internal sealed record ScaleRun
     public required SiloMemory Fresh { get; init; }
     public required LatencySummary Connects { get; init; }
     public required ProcessCpuSplit ConnectsCpu { get; init; }
+    public required SiloRuntimeCounters ConnectsRuntime { get; init; }
 
     /// <summary>Right after the connects: most users' grains still in memory (those connected in the last idle age).</summary>
     public required SiloMemory AfterConnects { get; init; }
@@ -17,7 +18,7 @@ internal sealed record ScaleRun
     public required long LeftOverFirstSyncs { get; init; }
     public required TimeSpan LeftOverDrain { get; init; }
     public required LatencySummary ManualClosedLoop { get; init; }
-    public required LatencySummary ManualOpenLoop { get; init; }
+    public required OpenLoopResult ManualOpenLoop { get; init; }
 
     /// <summary>The same window as the API's own <c>http.server.request.duration</c> saw it.</summary>
     public required RequestDurationHistogram ManualOpenLoopServer { get; init; }
