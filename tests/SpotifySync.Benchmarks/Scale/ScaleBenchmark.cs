@@ -48,7 +48,8 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         OpenLoopResult openLoop;
         ProcessCpuSplit connectsCpu, openLoopCpu;
         SiloRuntimeCounters connectsRuntime;
-        RequestDurationHistogram openLoopServer;
+        WarmUp warmUp;
+        RequestDurationHistogram openLoopServer, connectsServer;
         SiloMemory fresh, afterConnects;
         try
         {
@@ -57,17 +58,19 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             var load = new ApiLoad(http);
             // Read before the warm-up: its grains are still in memory right after it (JIT'd code is not on the heap).
             fresh = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
-            progress.Say($"warming up for {settings.WarmUp.TotalSeconds:0} s");
-            await WarmUpAsync(load, infrastructure.Spotify, ct);
+            progress.Say($"warming up for {settings.WarmUp.TotalSeconds:0} s, then until the silos' JIT settles (at most {settings.MaxWarmUp.TotalSeconds:0} s)");
+            warmUp = await WarmUpAsync(load, infrastructure.Spotify, paced, ct);
 
             progress.Say($"connecting {settings.Users:N0} users through the API, {settings.Clients} clients");
             var runtimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
+            var connectsServerBefore = await ConnectDurationsAsync(http, ct);
             var connectsCpuSince = ProcessCpuSplit.Start(paced, api);
             connects = await load.EachOnceAsync(users, settings.Clients,
                 user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
                 r => r.StatusCode == HttpStatusCode.OK, ct);
             connectsCpu = connectsCpuSince();
             connectsRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - runtimeBefore;
+            connectsServer = (await ConnectDurationsAsync(http, ct)).Since(connectsServerBefore);
             progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
             afterConnects = await SiloMemory.ReadAsync(paced, paced.Silos, ct);
 
@@ -139,9 +142,11 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             Settings = settings,
             Machine = machine,
             Fresh = fresh,
+            WarmUp = warmUp,
             Connects = connects,
             ConnectsCpu = connectsCpu,
             ConnectsRuntime = connectsRuntime,
+            ConnectsServer = connectsServer,
             AfterConnects = afterConnects,
             ManualClosedLoop = closedLoop,
             ManualOpenLoop = openLoop,
@@ -172,6 +177,9 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
     private static async Task<RequestDurationHistogram> ManualSyncDurationsAsync(HttpClient http, CancellationToken ct) =>
         RequestDurationHistogram.Parse(await http.GetStringAsync("metrics", ct), "POST", "/api/users/{userId}/sync");
 
+    private static async Task<RequestDurationHistogram> ConnectDurationsAsync(HttpClient http, CancellationToken ct) =>
+        RequestDurationHistogram.Parse(await http.GetStringAsync("metrics", ct), "PUT", "/api/users/{userId}/spotify");
+
     private static async Task<long> QueuedSyncsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM sync_queue");
@@ -179,27 +187,42 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
     }
 
     /// <summary>
-    /// Fresh processes compile (and recompile, tier by tier) for their first minute of load, which a running service
-    /// has long finished: before anything is timed, throwaway users are connected, their "Sync Data" pressed and
-    /// then disconnected, for <see cref="ScaleSettings.WarmUp"/>. Disconnected, they hold no reminder and are not
-    /// synced again; their grains are idle like everyone's by the time memory is read.
+    /// Fresh processes compile (and recompile, tier by tier: with dynamic PGO each hot method is compiled three times)
+    /// for their first minutes of load, which a running service has long finished: before anything is timed, rounds of
+    /// throwaway users are connected, their "Sync Data" pressed and then disconnected, for at least
+    /// <see cref="ScaleSettings.WarmUp"/> and then until the silos' JIT compilation in a round falls to
+    /// <see cref="ScaleSettings.SettledJitShare"/> of each silo's time (at most <see cref="ScaleSettings.MaxWarmUp"/>).
+    /// Disconnected, they hold no reminder and are not synced again; their grains are idle like everyone's by the
+    /// time memory is read.
     /// </summary>
-    private async Task WarmUpAsync(ApiLoad load, EmulatorState spotify, CancellationToken ct)
+    private async Task<WarmUp> WarmUpAsync(ApiLoad load, EmulatorState spotify, SiloCluster silos, CancellationToken ct)
     {
-        var connected = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var clock = Stopwatch.StartNew();
         var next = 0;
-        await load.ForAsync(settings.WarmUp * 0.6, settings.Clients, () =>
+        var round = settings.WarmUpRound;
+        double jitShare;
+        do
         {
-            var user = spotify.AddUser($"warm-up-{Interlocked.Increment(ref next):D6}", Listener);
-            connected.Enqueue(user.UserId);
-            return new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) };
-        }, r => r.IsSuccessStatusCode, ct);
-        var warmUpUsers = connected.ToArray();
-        await load.ForAsync(settings.WarmUp * 0.2, settings.Clients,
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/users/{warmUpUsers[Random.Shared.Next(warmUpUsers.Length)]}/sync"), r => r.IsSuccessStatusCode, ct);
-        await load.EachOnceAsync(warmUpUsers, settings.Clients,
-            userId => new HttpRequestMessage(HttpMethod.Delete, $"api/users/{userId}/spotify"), r => r.IsSuccessStatusCode, ct);
-        progress.Say($"  warmed up with {warmUpUsers.Length:N0} throwaway users");
+            var jitBefore = await SiloRuntimeCounters.ReadAsync(silos.SiloUrls, ct);
+            var roundClock = Stopwatch.StartNew();
+            var connected = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            await load.ForAsync(round * 0.6, settings.Clients, () =>
+            {
+                var user = spotify.AddUser($"warm-up-{Interlocked.Increment(ref next):D6}", Listener);
+                connected.Enqueue(user.UserId);
+                return new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) };
+            }, r => r.IsSuccessStatusCode, ct);
+            var roundUsers = connected.ToArray();
+            await load.ForAsync(round * 0.2, settings.Clients,
+                () => new HttpRequestMessage(HttpMethod.Post, $"api/users/{roundUsers[Random.Shared.Next(roundUsers.Length)]}/sync"), r => r.IsSuccessStatusCode, ct);
+            await load.EachOnceAsync(roundUsers, settings.Clients,
+                userId => new HttpRequestMessage(HttpMethod.Delete, $"api/users/{userId}/spotify"), r => r.IsSuccessStatusCode, ct);
+            var jit = (await SiloRuntimeCounters.ReadAsync(silos.SiloUrls, ct) - jitBefore).JitCompilation;
+            jitShare = jit / (roundClock.Elapsed * silos.Silos.Count);
+            progress.Say($"  {clock.Elapsed.TotalSeconds:0} s: {roundUsers.Length:N0} throwaway users this round; JIT {jitShare:P0} of each silo's time");
+        }
+        while (clock.Elapsed < settings.MaxWarmUp && (clock.Elapsed < settings.WarmUp || jitShare > settings.SettledJitShare));
+        return new WarmUp(clock.Elapsed, next, jitShare);
     }
 
     private static async Task<long> UsersSyncedSinceAsync(NpgsqlDataSource dataSource, DateTimeOffset since, CancellationToken ct)

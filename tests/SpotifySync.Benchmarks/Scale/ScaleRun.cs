@@ -8,9 +8,13 @@ internal sealed record ScaleRun
     public required ScaleSettings Settings { get; init; }
     public required MachineDescription Machine { get; init; }
     public required SiloMemory Fresh { get; init; }
+    public required WarmUp WarmUp { get; init; }
     public required LatencySummary Connects { get; init; }
     public required ProcessCpuSplit ConnectsCpu { get; init; }
     public required SiloRuntimeCounters ConnectsRuntime { get; init; }
+
+    /// <summary>The connects as the API's own <c>http.server.request.duration</c> saw them.</summary>
+    public required RequestDurationHistogram ConnectsServer { get; init; }
 
     /// <summary>Right after the connects: most users' grains still in memory (those connected in the last idle age).</summary>
     public required SiloMemory AfterConnects { get; init; }

@@ -25,8 +25,17 @@ internal sealed record ScaleSettings
     /// </summary>
     public int PacedCallsPer30Seconds => Math.Max(300, (int)Math.Ceiling(Users * 2 / 120.0));
 
-    /// <summary>Load on throwaway users before anything is timed (see <see cref="ScaleBenchmark"/>).</summary>
+    /// <summary>Load on throwaway users before anything is timed, at least (see <see cref="ScaleBenchmark"/>).</summary>
     public required TimeSpan WarmUp { get; init; }
+
+    /// <summary>The warm-up goes on past <see cref="WarmUp"/> until JIT compilation takes at most this share of each silo's time.</summary>
+    public double SettledJitShare { get; init; } = 0.05;
+
+    /// <summary>The warm-up stops here, settled or not (the report says which).</summary>
+    public required TimeSpan MaxWarmUp { get; init; }
+
+    /// <summary>One warm-up round: connects, presses, then disconnects of its throwaway users; JIT is read per round.</summary>
+    public TimeSpan WarmUpRound { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Concurrent API clients for the connects and the closed-loop manual syncs (the 64).</summary>
     public int Clients { get; init; } = 64;
@@ -67,6 +76,7 @@ internal sealed record ScaleSettings
             Users = userCount,
             ManualSyncUsers = Math.Min(5_000, userCount),
             WarmUp = TimeSpan.FromSeconds(quick ? 40 : 90),
+            MaxWarmUp = TimeSpan.FromMinutes(quick ? 3 : 6),
             ClosedLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 20),
             OpenLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 30),
             IdleCollectionAge = quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromMinutes(2),
