@@ -14,15 +14,21 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         expiry_warning_days, last_sync_id, quarantined_at, token_key_id, next_sync_due_at, version
         """;
 
-    // One statement for insert and update: a new row is inserted at version 1 only when none exists
-    // (expected version 0); an existing row is updated only when it is still at the expected version.
-    private const string UpsertSql = $"""
+    private const string InsertRow = $"""
         INSERT INTO spotify_users ({Columns})
         VALUES (@user_id, @state, @refresh_token_encrypted, @access_token_encrypted, @access_token_expires_at, @scope,
                 @authorized_at, @reconnect_reason, @latest_played_at, @schedule_anchor, @last_sync_started_at,
                 @last_sync_completed_at, @last_sync_outcome, @last_sync_error, @last_sync_trigger, @last_sync_tracks,
                 @consecutive_failures, @total_tracks, @total_syncs, @gaps_detected, @last_gap_from, @last_gap_to,
                 @expiry_warning_days, @last_sync_id, @quarantined_at, @token_key_id, @next_sync_due_at, @expected_version + 1)
+
+        """;
+
+    private const string InsertIfAbsentSql = InsertRow + "ON CONFLICT (user_id) DO NOTHING";
+
+    // One statement for insert and update: a new row is inserted at version 1 only when none exists
+    // (expected version 0); an existing row is updated only when it is still at the expected version.
+    private const string UpsertSql = InsertRow + """
         ON CONFLICT (user_id) DO UPDATE SET
             state = EXCLUDED.state,
             refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -74,7 +80,31 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         NpgsqlConnection connection, NpgsqlTransaction? transaction, SpotifyUserRecord record, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(UpsertSql, connection, transaction);
-        var p = command.Parameters;
+        AddParameters(command.Parameters, record);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new ConcurrencyConflictException(record.UserId, record.Version);
+        }
+        return record with { Version = record.Version + 1 };
+    }
+
+    /// <summary>
+    /// Inserts a new user's first row (at version 1), unless the user already has one: then nothing is written and
+    /// null comes back. A first connect needs one round trip this way, not a read that finds nothing and then a write.
+    /// </summary>
+    public async Task<SpotifyUserRecord?> TryInsertAsync(SpotifyUserRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Version != 0)
+        {
+            throw new ArgumentException("Only a row that was never stored (version 0) can be inserted.", nameof(record));
+        }
+        await using var command = dataSource.CreateCommand(InsertIfAbsentSql);
+        AddParameters(command.Parameters, record);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? record with { Version = 1 } : null;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection p, SpotifyUserRecord record)
+    {
         p.AddWithValue("user_id", record.UserId);
         p.AddWithValue("state", record.State);
         p.Add(Text("refresh_token_encrypted", record.RefreshTokenEncrypted));
@@ -103,11 +133,6 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         p.Add(Text("token_key_id", record.TokenKeyId));
         p.Add(Time("next_sync_due_at", record.NextSyncDueAt));
         p.AddWithValue("expected_version", record.Version);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
-        {
-            throw new ConcurrencyConflictException(record.UserId, record.Version);
-        }
-        return record with { Version = record.Version + 1 };
     }
 
     /// <summary>The directory that sync-all reads.</summary>

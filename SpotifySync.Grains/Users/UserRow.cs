@@ -49,6 +49,42 @@ public sealed partial class UserRow(
     }
 
     /// <summary>
+    /// The first thing an activation does with its row when that is a connect: inserts <paramref name="record"/> as
+    /// the user's first row if there is none (true), else loads the row that exists (false) for the connect to be
+    /// applied to it. Either way <see cref="Current"/> is the table's truth afterwards, as after <see cref="LoadAsync"/>.
+    /// Nothing is kept in memory when PostgreSQL is away: with no row read, there is nothing to keep it over.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(SpotifyUserRecord record, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var first = UserRecordChanges.OnCurrentKey(record, tokens);
+            if (await WithFreshConnectionsAsync(() => store.TryInsertAsync(first, cancellationToken)) is { } inserted)
+            {
+                Current = inserted;
+                return true;
+            }
+            Current = await WithFreshConnectionsAsync(() => store.LoadAsync(userId, cancellationToken));
+            return false;
+        }
+        catch (Exception e) when (StorageFailure.IsUnavailable(e))
+        {
+            LogLoadFailed(e, userId);
+            throw new StorageUnavailableException($"PostgreSQL is unavailable: user {userId} could not be connected; nothing was stored, the connect may be repeated");
+        }
+        catch (Exception e) when (StorageFailure.AtGrainBoundary(e, $"the first row of user {userId}") is { } boundary)
+        {
+            LogChangeRefused(e, userId);
+            throw boundary;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Applies <paramref name="change"/> and writes it. If PostgreSQL is away the change stays in memory, unsaved,
     /// and <see cref="StorageUnavailableException"/> tells the caller it is not stored yet. A change PostgreSQL
     /// refuses for what it is (not for being away) is undone and its error rethrown.

@@ -50,18 +50,19 @@ public sealed partial class UserSyncGrain(
     private AuthorizationCodeExchange _codeExchange = null!;
     private UserSchedule _schedule = null!;
     private long _connection;
-    private int _connectsInFlight;
+    private UserConnect _connect = null!;
     private UserRowSaveRetry _saveRetry = null!;
     private readonly ManualSyncCooldown _manualCooldown = new();
     private TokenQuarantine _quarantine = null!;
     private RecentlyPlayedSync _sync = null!;
     private ReminderTicks _reminderTicks = null!;
+    private RowFirstRead _firstRead = null!;
 
     private string UserId => this.GetPrimaryKeyString();
 
     private ISyncCoordinatorGrain Coordinator => GrainFactory.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _row = new UserRow(UserId, users, writer, tokens, () => _saveRetry.StartIfUnsaved(), logger);
         _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
@@ -72,8 +73,11 @@ public sealed partial class UserSyncGrain(
         _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
         _sync = new RecentlyPlayedSync(UserId, _row, _tokens, webApi, _schedule, _quarantine, () => Coordinator,
             connection: () => _connection, replaceConnection: () => _connection++, time, metrics, logger);
-        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connectsInFlight > 0, syncOptions, time, metrics, logger);
-        await _row.LoadAsync(cancellationToken);
+        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connect.InFlight, syncOptions, time, metrics, logger);
+        // The row is read by the first call that needs it (a first connect inserts it instead): RowFirstRead.
+        _firstRead = new RowFirstRead(_row);
+        _connect = new UserConnect(UserId, _row, _firstRead, _schedule, tokens, syncOptions, newConnection: () => _connection++);
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -92,23 +96,7 @@ public sealed partial class UserSyncGrain(
         {
             throw new ArgumentException("A refresh token is required to connect Spotify.", nameof(connection));
         }
-        var now = time.GetUtcNow();
-        // The reminder is registered before the row says "active", and may be due at once: its tick must not take the
-        // user for a disconnected one meanwhile (see ReminderTicks).
-        _connectsInFlight++;
-        try
-        {
-            var anchor = await _schedule.EnsureAsync(_row.Current?.ScheduleAnchor, now);
-            var refreshToken = tokens.Protect(connection.RefreshToken, UserId);
-            var accessToken = connection.AccessToken is { Length: > 0 } access ? tokens.Protect(access, UserId) : null;
-            _connection++;
-            await _row.ChangeAsync(current => UserRecordChanges.Connected(
-                current, UserId, refreshToken, accessToken, connection.AccessTokenExpiresAt, connection.Scope, anchor, syncOptions.CurrentValue.Interval, now), CancellationToken.None);
-        }
-        finally
-        {
-            _connectsInFlight--;
-        }
+        await _connect.StoreAsync(connection, time.GetUtcNow());
         LogConnected(UserId);
         var firstSync = await RequestSyncAsync(SyncTrigger.Connect);
         return new UserConnected(Status(), firstSync);
@@ -116,6 +104,7 @@ public sealed partial class UserSyncGrain(
 
     public async Task<UserSyncStatus> DisconnectAsync()
     {
+        await _firstRead.WaitAsync();
         if (_row.Current is null)
         {
             return Status();
@@ -133,6 +122,7 @@ public sealed partial class UserSyncGrain(
 
     public async Task<AccessTokenAnswer> GetAccessTokenAsync()
     {
+        await _firstRead.WaitAsync();
         if (_row.Current is not { IsActive: true })
         {
             return AccessTokenAnswer.WithoutToken(Status());
@@ -168,11 +158,15 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger) =>
-        _row.Current is { IsActive: true } ? await Coordinator.EnqueueAsync(UserId, trigger) : null;
+    public async Task<QueueTicket?> RequestSyncAsync(SyncTrigger trigger)
+    {
+        await _firstRead.WaitAsync();
+        return _row.Current is { IsActive: true } ? await Coordinator.EnqueueAsync(UserId, trigger) : null;
+    }
 
     public async Task<ManualSyncAnswer> RequestManualSyncAsync(TimeSpan cooldown)
     {
+        await _firstRead.WaitAsync();
         if (_row.Current is not { IsActive: true })
         {
             return new ManualSyncAnswer(null, Status(), null);
@@ -192,10 +186,15 @@ public sealed partial class UserSyncGrain(
         return new ManualSyncAnswer(ticket, Status(), now + cooldown);
     }
 
-    public Task<UserSyncStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<UserSyncStatus> GetStatusAsync()
+    {
+        await _firstRead.WaitAsync();
+        return Status();
+    }
 
     public async Task RunSyncAsync(SyncTrigger trigger, long dispatchId, Guid syncId)
     {
+        await _firstRead.WaitAsync();
         await _syncGate.WaitAsync();
         try
         {
@@ -214,6 +213,7 @@ public sealed partial class UserSyncGrain(
 
     public async Task ResolveQuarantineAsync(QuarantineVerdict verdict)
     {
+        await _firstRead.WaitAsync();
         // Under the sync gate: a retry refreshes, and two refreshes of one user must never race.
         await _syncGate.WaitAsync();
         try
@@ -235,9 +235,17 @@ public sealed partial class UserSyncGrain(
         }
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => _reminderTicks.ReceiveAsync(reminderName, status);
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await _firstRead.WaitAsync();
+        await _reminderTicks.ReceiveAsync(reminderName, status);
+    }
 
-    public Task CatchUpMissedSyncAsync() => _reminderTicks.CatchUpMissedAsync();
+    public async Task CatchUpMissedSyncAsync()
+    {
+        await _firstRead.WaitAsync();
+        await _reminderTicks.CatchUpMissedAsync();
+    }
 
     private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());
 }

@@ -39,14 +39,14 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, "| --- | --- |");
         var w = run.WarmUp;
         Line(text, $"| warm-up before anything was timed: throwaway users connected, pressed and disconnected; the silos' JIT compilation in its last round | {w.Duration.TotalSeconds:N0} s, {w.ThrowawayUsers:N0} users; {w.LastRoundJitShare:P0} of each silo's time{(w.LastRoundJitShare > s.SettledJitShare ? $" (not settled to {s.SettledJitShare:P0} within {s.MaxWarmUp.TotalSeconds:N0} s)" : "")} |");
-        Line(text, $"| CPU per connect: silos / API / load generator and emulator / rest (PostgreSQL) | {run.ConnectsCpu.PerRequest(c.Requests)} |");
+        Line(text, $"| CPU per connect: silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ConnectsCpu.PerRequest(c.Requests)} |");
         Line(text, $"| \"Sync Data\" open-loop: how late the generator's sends left (counted in the latency above): p50 / p99 / max | {Ms(run.ManualOpenLoop.SendLateness.P50)} / {Ms(run.ManualOpenLoop.SendLateness.P99)} / {Ms(run.ManualOpenLoop.SendLateness.Max)} |");
         Line(text, $"| connects as the API's own `http.server.request.duration` saw them ({run.ConnectsServer.Count:N0} answers): p50 / p99 at most | {AtMost(run.ConnectsServer.QuantileAtMost(0.50))} / {AtMost(run.ConnectsServer.QuantileAtMost(0.99))} |");
         var rt = run.ConnectsRuntime;
         Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB |");
         var server = run.ManualOpenLoopServer;
         Line(text, $"| \"Sync Data\" open-loop as the API's own `http.server.request.duration` saw it ({server.Count:N0} answers): p50 / p99 at most | {AtMost(server.QuantileAtMost(0.50))} / {AtMost(server.QuantileAtMost(0.99))} |");
-        Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / rest | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");
+        Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");
         Line(text, $"| re-sync of everyone: sync-all to queue drained | {run.ResyncDrain.TotalSeconds:N0} s, {run.SyncAllQueued / run.ResyncDrain.TotalSeconds:N0} users/s; {run.UsersSyncedTwice:N0} users synced successfully |");

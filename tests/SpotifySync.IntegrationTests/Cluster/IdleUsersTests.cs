@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using SpotifySync.Grains.Interfaces;
 using SpotifySync.Testing;
 
 namespace SpotifySync.IntegrationTests.Cluster;
@@ -57,6 +58,47 @@ public sealed class IdleUsersTests(IdleUsersCluster cluster) : IClassFixture<Idl
             return (Trigger: reader.GetString(0), Outcome: reader.GetString(1), CompletedAt: reader.GetFieldValue<DateTimeOffset>(2));
         }, row => row.Trigger == "scheduled" && row.Outcome == "succeeded" && row.CompletedAt > collectedAt,
             TimeSpan.FromSeconds(30), "a scheduled sync of the collected user");
+    }
+
+    [Fact]
+    public async Task A_user_reconnected_while_its_grain_is_out_of_memory_keeps_its_history_and_its_row_follows_the_new_schedule()
+    {
+        const string userId = "idle-reconnect";
+        var synced = await cluster.ConnectSyncedUserAsync(userId);
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        await Poll.UntilAsync(() => UserGrainsInMemoryAsync(management), count => count == 0,
+            TimeSpan.FromSeconds(30), "the idle user's grain to be collected");
+
+        // Most likely the first call of a new activation, which inserts rather than reads (a reminder tick may come
+        // first and load the row; either way the stored history must stay).
+        var connected = await cluster.User(userId).ConnectAsync(new SpotifyConnection(cluster.Spotify.GetUser(userId).RefreshToken));
+
+        Assert.Equal(Grains.Interfaces.UserConnectionState.Active, connected.Status.State);
+        // Its reminder (every 10 s here) may have synced it again meanwhile: at least what it had, never a fresh row's zeros.
+        Assert.True(connected.Status.TotalSyncs >= synced.TotalSyncs && synced.TotalSyncs > 0);
+        Assert.True(connected.Status.TotalTracks >= synced.TotalTracks && synced.TotalTracks > 0);
+        Assert.True(connected.Status.LatestPlayedAt >= synced.LatestPlayedAt);
+        await using (var command = cluster.DataSource.CreateCommand("""
+            SELECT u.schedule_anchor, r.start_time, r.period, u.total_tracks
+            FROM spotify_users u JOIN orleans_reminders r ON r.grain_id LIKE '%' || u.user_id AND r.reminder_name = 'sync'
+            WHERE u.user_id = @u
+            """))
+        {
+            command.Parameters.AddWithValue("u", userId);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "the user's row and its sync reminder");
+            var anchor = reader.GetFieldValue<DateTimeOffset>(0);
+            var reminderStart = reader.GetFieldValue<DateTimeOffset>(1);
+            var period = TimeSpan.FromMilliseconds(reader.GetInt64(2));
+            // The row's anchor is the reminder's phase (the missed-sync check reads the row): within a second, modulo the period.
+            var offset = TimeSpan.FromTicks(Math.Abs((anchor - reminderStart).Ticks) % period.Ticks);
+            Assert.True(offset < TimeSpan.FromSeconds(1) || period - offset < TimeSpan.FromSeconds(1), $"anchor {anchor:O}, reminder start {reminderStart:O}, period {period}");
+            Assert.True(reader.GetInt64(3) >= synced.TotalTracks);
+        }
+
+        var firstSync = await cluster.WaitForSyncAsync(userId, connected.FirstSync!);
+        Assert.Equal("succeeded", firstSync.LastSyncOutcome);
+        Assert.True(firstSync.TotalSyncs > synced.TotalSyncs);
     }
 
     [Fact]
