@@ -34,8 +34,10 @@ public static class ApiApplication
                 o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "spotifysync";
                 o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "spotifysync";
             });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = builder.Configuration
-                .GetSection(ApiOptions.SectionName).Get<ApiOptions>()?.ClusterCallTimeout ?? new ApiOptions().ClusterCallTimeout);
+            // Read here, before the host is built: Orleans takes its options as the client is configured.
+            var apiOptions = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = apiOptions.ClusterCallTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = apiOptions.GatewayListRefreshPeriod);
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";

@@ -23,4 +23,11 @@ public sealed class ApiOptions
     /// <c>?wait=true</c> may take <see cref="ManualSyncWaitTimeout"/> on top.
     /// </summary>
     public TimeSpan ClusterCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the Orleans client rereads the live gateways from the membership table. A gateway silo cut off the
+    /// network sends no reset: the client keeps its connection, and every request through it waits for the deadline,
+    /// until a reread finds that silo declared dead. Orleans' own default is a minute; a reread is one small query.
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }

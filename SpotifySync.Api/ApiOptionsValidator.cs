@@ -28,6 +28,10 @@ public sealed class ApiOptionsValidator(IHostEnvironment environment) : IValidat
         {
             failures.Add("Api:ClusterCallTimeout must be between 00:00:01 and 00:02:00.");
         }
+        if (options.GatewayListRefreshPeriod < TimeSpan.FromSeconds(1) || options.GatewayListRefreshPeriod > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Api:GatewayListRefreshPeriod must be between 00:00:01 and 00:05:00.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

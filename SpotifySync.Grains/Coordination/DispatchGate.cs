@@ -10,8 +10,11 @@ namespace SpotifySync.Grains.Coordination;
 /// With <c>Sync:SpacingBetweenUsers</c> set, one dispatch at a time waits for its claim, and a claim is granted only a
 /// spacing after the previous granted start (so a grain that got its dispatch late cannot bunch up with the next
 /// user). A dispatch that is not claimed within the patience stops holding back the next one: its grain may be on a
-/// silo that cannot be reached, and the queue must not wait for the membership protocol to say so. At spacing zero
-/// the budget paces the calls, and as many dispatches go out as <c>Sync:MaxConcurrentSyncs</c> leaves room for.
+/// silo that cannot be reached, and the queue must not wait for the membership protocol to say so. Each further
+/// dispatch that goes out while none has been claimed since waits half as long as the one before it (down to
+/// 1/<see cref="MaxPatienceDivisor"/>): a silo cut off with a run of queued users on it then costs the queue about twice
+/// the patience, not the patience per user, until the membership protocol declares it dead. At spacing zero the budget
+/// paces the calls, and as many dispatches go out as <c>Sync:MaxConcurrentSyncs</c> leaves room for.
 /// </para>
 /// </summary>
 public sealed class DispatchGate
@@ -21,6 +24,10 @@ public sealed class DispatchGate
     private readonly Dictionary<string, DateTimeOffset> _restingUntil = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sentBack = new(StringComparer.Ordinal);
     private long _lastDispatchId;
+    private int _dispatchesSinceGrant;
+
+    /// <summary>How far the patience shrinks over a run of dispatches nobody claims: 500 ms ends at about 16 ms.</summary>
+    public const int MaxPatienceDivisor = 32;
 
     public int Pending => _pending.Count;
     public int Running => _running.Count;
@@ -63,7 +70,7 @@ public sealed class DispatchGate
         {
             return free;
         }
-        var waiting = _pending.Values.Any(d => d.HoldsUntilClaimed || now - d.DispatchedAt < patience);
+        var waiting = _pending.Values.Any(d => d.HoldsUntilClaimed || now - d.DispatchedAt < d.Patience(patience));
         return !waiting && now >= NextStartAllowed ? Math.Min(free, 1) : 0;
     }
 
@@ -73,9 +80,9 @@ public sealed class DispatchGate
         var at = NextStartAllowed;
         foreach (var pending in _pending.Values)
         {
-            if (!pending.HoldsUntilClaimed && pending.DispatchedAt + patience > at)
+            if (!pending.HoldsUntilClaimed && pending.DispatchedAt + pending.Patience(patience) > at)
             {
-                at = pending.DispatchedAt + patience;
+                at = pending.DispatchedAt + pending.Patience(patience);
             }
         }
         return at;
@@ -89,7 +96,9 @@ public sealed class DispatchGate
         var dispatch = new Dispatch(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId)
         {
             HoldsUntilClaimed = _sentBack.Remove(entry.UserId),
+            PatienceDivisor = Math.Min(1 << Math.Min(_dispatchesSinceGrant, 30), MaxPatienceDivisor),
         };
+        _dispatchesSinceGrant++;
         _pending[entry.UserId] = dispatch;
         _restingUntil.Remove(entry.UserId);
         return dispatch;
@@ -114,6 +123,7 @@ public sealed class DispatchGate
         }
         var running = pending with { StartedAt = now, RunningOn = runningOn };
         _running[userId] = running;
+        _dispatchesSinceGrant = 0;
         if (spacing > TimeSpan.Zero)
         {
             NextStartAllowed = now + spacing + LatencyMargin(spacing);
@@ -194,4 +204,10 @@ public sealed record Dispatch(string UserId, long DispatchId, DateTimeOffset Dis
 
     /// <summary>Holds back the next start until it is claimed or given up, not only for the patience: see <see cref="DispatchGate.Dispatch"/>.</summary>
     public bool HoldsUntilClaimed { get; init; }
+
+    /// <summary>1, or a power of two for a dispatch that went out while earlier ones were still unclaimed (see <see cref="DispatchGate"/>).</summary>
+    public int PatienceDivisor { get; init; } = 1;
+
+    /// <summary>How long this dispatch, unclaimed, holds back the next start.</summary>
+    public TimeSpan Patience(TimeSpan configured) => configured / PatienceDivisor;
 }

@@ -74,7 +74,8 @@ public sealed class SyncOptions
     /// <summary>
     /// With a spacing, one dispatched user at a time waits for its claim; after this long without it, the next user
     /// may go out (the late claim still starts if it keeps the spacing, or goes back to the queue). A grain whose
-    /// silo cannot be reached then costs the queue this much, not a whole <see cref="StartClaimTimeout"/>.
+    /// silo cannot be reached then costs the queue this much, not a whole <see cref="StartClaimTimeout"/>; each further
+    /// dispatch that goes out while none has been claimed since waits half as long (down to 1/32).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan StartClaimPatience { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -119,6 +119,34 @@ public sealed class DispatchGateTests
     }
 
     [Fact]
+    public void A_run_of_unclaimed_dispatches_waits_half_as_long_each_time_and_a_granted_claim_restores_the_patience()
+    {
+        // A silo cut off with a run of queued users on it: nobody claims, and the queue must not stall 500 ms per user.
+        var gate = new DispatchGate();
+        var at = Now;
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 8; i++)
+        {
+            gate.Dispatch(Entry($"unreachable-{i}"), at);
+            var next = gate.SpacedRoomAt(Patience);
+            Assert.Equal(0, gate.Room(next - TimeSpan.FromTicks(1), Spacing, 64, Patience));
+            Assert.Equal(1, gate.Room(next, Spacing, 64, Patience));
+            waits.Add(next - at);
+            at = next;
+        }
+        Assert.Equal(new[] { 500, 250, 125, 62.5, 31.25, 15.625, 15.625, 15.625 }, waits.Select(w => w.TotalMilliseconds));
+        Assert.True(at - Now < Patience * 2.1);
+
+        // A user on a live silo claims: the next dispatch gets the whole patience again.
+        var live = gate.Dispatch(Entry("live"), at);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("live", live.DispatchId, at + TimeSpan.FromMilliseconds(5), Spacing).Result);
+        var startAt = gate.NextStartAllowed;
+        var after = gate.Dispatch(Entry("after"), startAt);
+        Assert.Equal(Patience, after.Patience(Patience));
+        Assert.Equal(0, gate.Room(startAt + Patience - TimeSpan.FromTicks(1), Spacing, 64, Patience));
+    }
+
+    [Fact]
     public void A_late_claim_within_the_spacing_of_the_last_start_is_too_soon_and_one_after_it_is_granted()
     {
         var gate = new DispatchGate();

@@ -48,6 +48,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         OpenLoopResult openLoop;
         ProcessCpuSplit connectsCpu, openLoopCpu;
         SiloRuntimeCounters connectsRuntime;
+        PostgresTransactions connectsTransactions;
         WarmUp warmUp;
         RequestDurationHistogram openLoopServer, connectsServer;
         SiloMemory fresh, afterConnects;
@@ -65,10 +66,12 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             var runtimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
             var connectsServerBefore = await ConnectDurationsAsync(http, ct);
             var connectsCpuSince = ProcessCpuSplit.Start(paced, api);
+            var transactionsBefore = await PostgresTransactions.ReadAsync(infrastructure.DataSource, ct);
             connects = await load.EachOnceAsync(users, settings.Clients,
                 user => new HttpRequestMessage(HttpMethod.Put, $"api/users/{user.UserId}/spotify") { Content = JsonContent.Create(new { refreshToken = user.RefreshToken }) },
                 r => r.StatusCode == HttpStatusCode.OK, ct);
             connectsCpu = connectsCpuSince();
+            connectsTransactions = await PostgresTransactions.ReadAsync(infrastructure.DataSource, ct) - transactionsBefore;
             connectsRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - runtimeBefore;
             connectsServer = (await ConnectDurationsAsync(http, ct)).Since(connectsServerBefore);
             progress.Say($"  {connects.PerSecond:N0} connects/s, p99 {connects.P99.TotalMilliseconds:N0} ms, {connects.Failures} failed");
@@ -146,6 +149,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             Connects = connects,
             ConnectsCpu = connectsCpu,
             ConnectsRuntime = connectsRuntime,
+            ConnectsTransactions = connectsTransactions,
             ConnectsServer = connectsServer,
             AfterConnects = afterConnects,
             ManualClosedLoop = closedLoop,

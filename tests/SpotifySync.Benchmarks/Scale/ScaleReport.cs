@@ -42,6 +42,7 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"| CPU per connect: silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ConnectsCpu.PerRequest(c.Requests)} |");
         Line(text, $"| \"Sync Data\" open-loop: how late the generator's sends left (counted in the latency above): p50 / p99 / max | {Ms(run.ManualOpenLoop.SendLateness.P50)} / {Ms(run.ManualOpenLoop.SendLateness.P99)} / {Ms(run.ManualOpenLoop.SendLateness.Max)} |");
         Line(text, $"| connects as the API's own `http.server.request.duration` saw them ({run.ConnectsServer.Count:N0} answers): p50 / p99 at most | {AtMost(run.ConnectsServer.QuantileAtMost(0.50))} / {AtMost(run.ConnectsServer.QuantileAtMost(0.99))} |");
+        Line(text, $"| PostgreSQL transactions per connect (`pg_stat_database`, paced syncs and Orleans' own included) | {run.ConnectsTransactions.Count / (double)c.Requests:N2} |");
         var rt = run.ConnectsRuntime;
         Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB |");
         var server = run.ManualOpenLoopServer;

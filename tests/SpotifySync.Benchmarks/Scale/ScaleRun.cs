@@ -12,6 +12,7 @@ internal sealed record ScaleRun
     public required LatencySummary Connects { get; init; }
     public required ProcessCpuSplit ConnectsCpu { get; init; }
     public required SiloRuntimeCounters ConnectsRuntime { get; init; }
+    public required PostgresTransactions ConnectsTransactions { get; init; }
 
     /// <summary>The connects as the API's own <c>http.server.request.duration</c> saw them.</summary>
     public required RequestDurationHistogram ConnectsServer { get; init; }
