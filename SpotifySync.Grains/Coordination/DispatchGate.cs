@@ -27,7 +27,9 @@ public sealed class DispatchGate
     private int _dispatchesSinceGrant;
 
     /// <summary>How far the patience shrinks over a run of dispatches nobody claims: 500 ms ends at about 16 ms.</summary>
-    public const int MaxPatienceDivisor = 32;
+    public const int MaxPatienceDivisor = 1 << MaxPatienceHalvings;
+
+    private const int MaxPatienceHalvings = 5;
 
     public int Pending => _pending.Count;
     public int Running => _running.Count;
@@ -96,9 +98,9 @@ public sealed class DispatchGate
         var dispatch = new Dispatch(entry.UserId, ++_lastDispatchId, now, entry.Trigger, entry.SyncId)
         {
             HoldsUntilClaimed = _sentBack.Remove(entry.UserId),
-            PatienceDivisor = Math.Min(1 << Math.Min(_dispatchesSinceGrant, 30), MaxPatienceDivisor),
+            PatienceDivisor = 1 << _dispatchesSinceGrant,
         };
-        _dispatchesSinceGrant++;
+        _dispatchesSinceGrant = Math.Min(_dispatchesSinceGrant + 1, MaxPatienceHalvings);
         _pending[entry.UserId] = dispatch;
         _restingUntil.Remove(entry.UserId);
         return dispatch;

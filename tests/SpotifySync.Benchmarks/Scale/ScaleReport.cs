@@ -40,9 +40,10 @@ internal sealed class ScaleReport(ScaleRun run)
         var w = run.WarmUp;
         Line(text, $"| warm-up before anything was timed: throwaway users connected, pressed and disconnected; the silos' JIT compilation in its last round | {w.Duration.TotalSeconds:N0} s, {w.ThrowawayUsers:N0} users; {w.LastRoundJitShare:P0} of each silo's time{(w.LastRoundJitShare > s.SettledJitShare ? $" (not settled to {s.SettledJitShare:P0} within {s.MaxWarmUp.TotalSeconds:N0} s)" : "")} |");
         Line(text, $"| CPU per connect: silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ConnectsCpu.PerRequest(c.Requests)} |");
+        Line(text, $"| … the rest of the machine, per connect | {run.ConnectsCpu.RestPerRequest(c.Requests)} |");
         Line(text, $"| \"Sync Data\" open-loop: how late the generator's sends left (counted in the latency above): p50 / p99 / max | {Ms(run.ManualOpenLoop.SendLateness.P50)} / {Ms(run.ManualOpenLoop.SendLateness.P99)} / {Ms(run.ManualOpenLoop.SendLateness.Max)} |");
         Line(text, $"| connects as the API's own `http.server.request.duration` saw them ({run.ConnectsServer.Count:N0} answers): p50 / p99 at most | {AtMost(run.ConnectsServer.QuantileAtMost(0.50))} / {AtMost(run.ConnectsServer.QuantileAtMost(0.99))} |");
-        Line(text, $"| PostgreSQL transactions per connect (`pg_stat_database`, paced syncs and Orleans' own included) | {run.ConnectsTransactions.Count / (double)c.Requests:N2} |");
+        Line(text, $"| PostgreSQL transactions per connect (`pg_stat_database`, paced syncs and Orleans' own included); connections opened during the connects | {run.ConnectsTransactions.Count / (double)c.Requests:N2}; {run.ConnectsTransactions.Sessions:N0} |");
         var rt = run.ConnectsRuntime;
         Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB |");
         var server = run.ManualOpenLoopServer;
