@@ -58,7 +58,7 @@ public sealed class DispatchGate
     /// <summary>
     /// A user whose last dispatch was not claimed in time is not dispatched again until one more claim timeout has
     /// passed: whatever kept its grain from answering (a busy grain, a silo that cannot be reached) likely still does,
-    /// and the users behind it go first.
+    /// and the users behind it go first (with nobody behind it, it goes: see <see cref="DispatchRound"/>).
     /// </summary>
     public bool IsResting(string userId, DateTimeOffset now) =>
         _restingUntil.TryGetValue(userId, out var until) && now < until;
@@ -159,6 +159,19 @@ public sealed class DispatchGate
 
     /// <summary>Running syncs that never reported back within <paramref name="timeout"/> (their silo died unnoticed).</summary>
     public IReadOnlyList<Dispatch> TakeLost(DateTimeOffset now, TimeSpan timeout) => Take(_running, d => now - d.StartedAt > timeout);
+
+    /// <summary>
+    /// A silo was declared dead: any dispatch not yet claimed may have gone to a grain there and is lost (the user's
+    /// next activation lives on a survivor), so all of them are given up and their users queued again; one that was
+    /// on its way to a live grain is refused its claim and simply dispatched once more. Nobody rests any more either.
+    /// Left alone, those users were what a round had left at its end, and waited out a claim timeout or two with
+    /// nothing else to dispatch.
+    /// </summary>
+    public IReadOnlyList<Dispatch> TakePendingOnSiloLoss()
+    {
+        _restingUntil.Clear();
+        return Take(_pending, _ => true);
+    }
 
     /// <summary>Running syncs whose grain was on one of <paramref name="deadSilos"/>: they will never report back.</summary>
     public IReadOnlyList<Dispatch> TakeRunningOn(IReadOnlyCollection<string> deadSilos) =>

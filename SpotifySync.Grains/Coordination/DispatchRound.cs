@@ -6,7 +6,7 @@ namespace SpotifySync.Grains.Coordination;
 /// One dispatch tick's decisions over the queue and the gate, on the time it is given: which dispatched users failed
 /// to claim their start in time (back to the front of the queue, but resting for one more claim timeout, or the slot
 /// would go straight back to the user that just failed to take it), and who goes out now. A user whose previous sync
-/// still runs, or who rests, waits in line; the next one goes first.
+/// still runs waits in line, and so does one who rests while anyone else can go; the next one goes first.
 /// </summary>
 public static class DispatchRound
 {
@@ -35,7 +35,11 @@ public static class DispatchRound
             return new DispatchPlan(unclaimed, requeued, [], wakeAt);
         }
         var dispatches = new List<Dispatch>();
-        while (dispatches.Count < room && queue.DequeueFirst(userId => !gate.Holds(userId) && !gate.IsResting(userId, now)) is { } entry)
+        // A resting user lets the users behind it go first; with nobody else to dispatch it goes itself, rather than
+        // leave the slot empty for a claim timeout.
+        while (dispatches.Count < room
+            && (queue.DequeueFirst(userId => !gate.Holds(userId) && !gate.IsResting(userId, now))
+                ?? queue.DequeueFirst(userId => !gate.Holds(userId))) is { } entry)
         {
             dispatches.Add(gate.Dispatch(entry, now));
         }

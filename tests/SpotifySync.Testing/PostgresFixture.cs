@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SpotifySync.Grains.Storage;
 using Xunit;
 
 namespace SpotifySync.Testing;
@@ -14,6 +17,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         _server ?? throw new InvalidOperationException("PostgresFixture is not initialized; xunit must call InitializeAsync first.");
 
     public Task<string> CreateDatabaseAsync(string? prefix = null) => Server.CreateDatabaseAsync(prefix);
+
+    /// <summary>A new database with every migration applied, and a data source on it for the caller to dispose.</summary>
+    public async Task<NpgsqlDataSource> CreateMigratedDatabaseAsync(string? prefix = null)
+    {
+        var dataSource = NpgsqlDataSource.Create(await CreateDatabaseAsync(prefix));
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        return dataSource;
+    }
 
     public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
 

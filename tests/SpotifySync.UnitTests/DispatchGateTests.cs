@@ -147,6 +147,29 @@ public sealed class DispatchGateTests
     }
 
     [Fact]
+    public void When_a_silo_is_declared_dead_every_unclaimed_dispatch_is_given_up_and_nobody_rests()
+    {
+        var gate = new DispatchGate();
+        var timeout = TimeSpan.FromSeconds(10);
+        gate.Dispatch(Entry("timed-out"), Now);
+        Assert.Single(gate.TakeUnclaimed(Now + timeout, timeout));
+        Assert.True(gate.IsResting("timed-out", Now + timeout));
+        var swallowed = gate.Dispatch(Entry("swallowed"), Now + timeout);
+        var young = gate.Dispatch(Entry("young"), Now + timeout + Patience);
+        var running = gate.Dispatch(Entry("running"), Now + timeout + Patience);
+        Assert.Equal(ClaimResult.Granted, gate.Claim("running", running.DispatchId, Now + timeout + Patience, Spacing).Result);
+
+        var lost = gate.TakePendingOnSiloLoss();
+
+        Assert.Equal([swallowed.DispatchId, young.DispatchId], lost.Select(d => d.DispatchId).Order());
+        Assert.False(gate.Holds("swallowed"));
+        Assert.True(gate.Holds("running")); // its silo is known: TakeRunningOn decides for it
+        Assert.False(gate.IsResting("timed-out", Now + timeout + Patience));
+        // The young dispatch was on its way to a live grain after all: its claim is refused, its user dispatched again.
+        Assert.Equal(ClaimResult.Unknown, gate.Claim("young", young.DispatchId, Now + timeout + Patience * 2, Spacing).Result);
+    }
+
+    [Fact]
     public void A_late_claim_within_the_spacing_of_the_last_start_is_too_soon_and_one_after_it_is_granted()
     {
         var gate = new DispatchGate();

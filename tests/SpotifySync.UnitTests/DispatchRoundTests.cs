@@ -41,6 +41,22 @@ public sealed class DispatchRoundTests
     }
 
     [Fact]
+    public void A_resting_user_with_nobody_else_to_dispatch_goes_at_once()
+    {
+        var queue = new SyncQueue();
+        var gate = new DispatchGate();
+        queue.Enqueue("busy", SyncTrigger.Scheduled, Now);
+        DispatchRound.Plan(queue, gate, Now, Bounds(TimeSpan.FromSeconds(2)));
+        var later = Now + ClaimTimeout;
+
+        var plan = DispatchRound.Plan(queue, gate, later, Bounds(TimeSpan.FromSeconds(2)));
+
+        // Its claim timed out, it rests, and the queue holds no one else: the slot is not left empty for a claim timeout.
+        Assert.Equal(["busy"], plan.Requeued.Select(e => e.UserId));
+        Assert.Equal(["busy"], plan.Dispatches.Select(d => d.UserId));
+    }
+
+    [Fact]
     public void At_spacing_zero_a_round_sends_up_to_the_room_the_bounds_leave_in_queue_order()
     {
         var queue = new SyncQueue();

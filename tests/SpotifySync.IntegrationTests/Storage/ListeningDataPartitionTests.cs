@@ -49,8 +49,7 @@ public sealed class ListeningDataPartitionTests(PostgresFixture postgres) : ICla
     [Fact]
     public async Task Months_are_created_ahead_from_the_end_of_the_last_partition_and_new_plays_land_in_their_month()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("partition"));
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await using var dataSource = await postgres.CreateMigratedDatabaseAsync("partition");
         var clock = new FakeTimeProvider(Now);
         var partitions = new ListeningDataPartitions(dataSource, clock, NullLogger<ListeningDataPartitions>.Instance);
         // The migration ran in the real present; whatever it covered, months up to three ahead of "now" must exist after.

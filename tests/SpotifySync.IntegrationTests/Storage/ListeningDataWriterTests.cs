@@ -9,11 +9,7 @@ public sealed class ListeningDataWriterTests(PostgresFixture postgres) : IClassF
 {
     private NpgsqlDataSource _dataSource = null!;
 
-    public async Task InitializeAsync()
-    {
-        _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("writer"));
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _dataSource = await postgres.CreateMigratedDatabaseAsync("writer");
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SpotifySync.Grains.Storage;
 using SpotifySync.Grains.Users;
@@ -18,11 +17,7 @@ public sealed class OverdueUsersQueryTests(PostgresFixture postgres) : IClassFix
 
     private NpgsqlDataSource _dataSource = null!;
 
-    public async Task InitializeAsync()
-    {
-        _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("overdue"));
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _dataSource = await postgres.CreateMigratedDatabaseAsync("overdue");
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SpotifySync.Grains.Storage;
 using SpotifySync.Grains.Users;
@@ -11,11 +10,7 @@ public sealed class SpotifyUserInsertTests(PostgresFixture postgres) : IClassFix
 {
     private NpgsqlDataSource _dataSource = null!;
 
-    public async Task InitializeAsync()
-    {
-        _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("first_insert"));
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _dataSource = await postgres.CreateMigratedDatabaseAsync("first_insert");
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
