@@ -82,9 +82,10 @@ public sealed class DispatchGate
         var at = NextStartAllowed;
         foreach (var pending in _pending.Values)
         {
-            if (!pending.HoldsUntilClaimed && pending.DispatchedAt + pending.Patience(patience) > at)
+            var patienceEnds = pending.DispatchedAt + pending.Patience(patience);
+            if (!pending.HoldsUntilClaimed && patienceEnds > at)
             {
-                at = pending.DispatchedAt + pending.Patience(patience);
+                at = patienceEnds;
             }
         }
         return at;

@@ -5,8 +5,9 @@ namespace SpotifySync.Grains.Coordination;
 
 /// <summary>
 /// Running syncs that will never report back, taken out of the <see cref="DispatchGate"/> so that their slots are not
-/// held forever: those whose silo was declared dead, with the dispatches not yet claimed, which that silo may have swallowed (their users
-/// go back in front of the queue), and those silent for longer than <c>Sync:InFlightTimeout</c> (forgotten).
+/// held forever: those whose silo was declared dead, and with them the dispatches not yet claimed, which that silo may
+/// have swallowed (their users go back in front of the queue); and those silent for longer than
+/// <c>Sync:InFlightTimeout</c> (forgotten).
 /// Only the coordinator's turns call it.
 /// </summary>
 public sealed partial class LostSyncs(DispatchGate gate, SyncQueue queue, SyncQueueWriteBehind queueWrites, ILogger logger)
