@@ -61,6 +61,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         WHERE spotify_users.version = @expected_version
         """;
 
+    private readonly InsertBatches<SpotifyUserRecord> _firstRows = new(dataSource, InsertIfAbsent);
+
     public async Task<SpotifyUserRecord?> LoadAsync(string userId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM spotify_users WHERE user_id = @user_id");
@@ -90,7 +92,8 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Inserts a new user's first row (at version 1), unless the user already has one: then nothing is written and
-    /// null comes back. A first connect needs one round trip this way, not a read that finds nothing and then a write.
+    /// null comes back. A first connect needs one round trip this way, not a read that finds nothing and then a write,
+    /// and the first connects that arrive together share it (<see cref="InsertBatches{T}"/>).
     /// </summary>
     public async Task<SpotifyUserRecord?> TryInsertAsync(SpotifyUserRecord record, CancellationToken cancellationToken)
     {
@@ -98,9 +101,14 @@ public sealed class SpotifyUserStore(NpgsqlDataSource dataSource)
         {
             throw new ArgumentException("Only a row that was never stored (version 0) can be inserted.", nameof(record));
         }
-        await using var command = dataSource.CreateCommand(InsertIfAbsentSql);
+        return await _firstRows.InsertAsync(record, cancellationToken) ? record with { Version = 1 } : null;
+    }
+
+    private static NpgsqlBatchCommand InsertIfAbsent(SpotifyUserRecord record)
+    {
+        var command = new NpgsqlBatchCommand(InsertIfAbsentSql);
         AddParameters(command.Parameters, record);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? record with { Version = 1 } : null;
+        return command;
     }
 
     private static void AddParameters(NpgsqlParameterCollection p, SpotifyUserRecord record)
