@@ -42,11 +42,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallBudgetGauges>();
         services.AddTransient<SpotifyCallPermitHandler>();
         // The permit handler is added after (so inside) the resilience pipeline: every attempt takes a permit.
-        var accounts = services.AddHttpClient<SpotifyAccountsClient>(ConfigureSpotifyHttpClient);
+        services.AddSingleton<SpotifyAccountsClient>();
+        services.AddSingleton<SpotifyWebApiClient>();
+        var accounts = services.AddHttpClient(SpotifyAccountsClient.HttpClientName, ConfigureSpotifyHttpClient);
         accounts.AddResilienceHandler("spotify-accounts", (pipeline, context) =>
             SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: false));
         accounts.AddHttpMessageHandler<SpotifyCallPermitHandler>();
-        var webApi = services.AddHttpClient<SpotifyWebApiClient>(ConfigureSpotifyHttpClient);
+        var webApi = services.AddHttpClient(SpotifyWebApiClient.HttpClientName, ConfigureSpotifyHttpClient);
         webApi.AddResilienceHandler("spotify-web-api", (pipeline, context) =>
             SpotifyHttpResilience.Configure(pipeline, context.GetOptions<SpotifyOptions>(), idempotent: true));
         webApi.AddHttpMessageHandler<SpotifyCallPermitHandler>();

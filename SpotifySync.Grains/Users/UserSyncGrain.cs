@@ -58,25 +58,31 @@ public sealed partial class UserSyncGrain(
     private ReminderTicks _reminderTicks = null!;
     private RowFirstRead _firstRead = null!;
 
-    private string UserId => this.GetPrimaryKeyString();
+    private string? _userId;
+
+    // Decoded once: every helper keeps the id, and each call to GetPrimaryKeyString makes a new string.
+    private string UserId => _userId ??= this.GetPrimaryKeyString();
 
     private ISyncCoordinatorGrain Coordinator => GrainFactory.GetGrain<ISyncCoordinatorGrain>(SyncCoordinatorKey.Value);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // One delegate per activation for each, shared by the helpers: every lambda is an object the grain keeps.
+        Func<ISyncCoordinatorGrain> coordinator = () => Coordinator;
+        Action newConnection = () => _connection++;
         _row = new UserRow(UserId, users, writer, tokens, () => _saveRetry.StartIfUnsaved(), logger);
         _saveRetry = new UserRowSaveRetry(this, _row, () => syncOptions.CurrentValue.SaveRetryMaxDelay, time);
         _tokens = new UserTokens(UserId, _row, accounts, tokens, () => Coordinator.MayRefreshAsync(UserId), time, metrics, logger);
-        _broker = new AccessTokenBroker(UserId, _tokens, () => Coordinator, syncOptions, time, logger);
-        _codeExchange = new AuthorizationCodeExchange(UserId, accounts, () => Coordinator, syncOptions, time, logger);
+        _broker = new AccessTokenBroker(UserId, _tokens, coordinator, syncOptions, time, logger);
+        _codeExchange = new AuthorizationCodeExchange(UserId, accounts, coordinator, syncOptions, time, logger);
         _schedule = new UserSchedule(this, UserId, syncOptions, logger);
-        _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, () => Coordinator, time, logger);
-        _sync = new RecentlyPlayedSync(UserId, _row, _tokens, webApi, _schedule, _quarantine, () => Coordinator,
-            connection: () => _connection, replaceConnection: () => _connection++, time, metrics, logger);
-        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, () => Coordinator, connectInFlight: () => _connect.InFlight, syncOptions, time, metrics, logger);
+        _quarantine = new TokenQuarantine(UserId, _row, _tokens, _schedule, coordinator, time, logger);
+        _sync = new RecentlyPlayedSync(UserId, _row, _tokens, webApi, _schedule, _quarantine, coordinator,
+            connection: () => _connection, replaceConnection: newConnection, time, metrics, logger);
+        _reminderTicks = new ReminderTicks(UserId, _row, _schedule, coordinator, connectInFlight: () => _connect.InFlight, syncOptions, time, metrics, logger);
         // The row is read by the first call that needs it (a first connect inserts it instead): RowFirstRead.
         _firstRead = new RowFirstRead(_row);
-        _connect = new UserConnect(UserId, _row, _firstRead, _schedule, tokens, syncOptions, newConnection: () => _connection++);
+        _connect = new UserConnect(UserId, _row, _firstRead, _schedule, tokens, syncOptions, newConnection);
         return Task.CompletedTask;
     }
 

@@ -47,7 +47,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         LatencySummary connects, closedLoop;
         OpenLoopResult openLoop;
         ProcessCpuSplit connectsCpu, openLoopCpu;
-        SiloRuntimeCounters connectsRuntime;
+        SiloRuntimeCounters connectsRuntime, openLoopRuntime;
         PostgresTransactions connectsTransactions;
         WarmUp warmUp;
         RequestDurationHistogram openLoopServer, connectsServer;
@@ -86,9 +86,11 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             closedLoop = await load.ForAsync(settings.ClosedLoopDuration, settings.Clients, Press, Answered, ct);
             progress.Say($"  {closedLoop.PerSecond:N0}/s, p99 {closedLoop.P99.TotalMilliseconds:N1} ms; open-loop at {settings.OpenLoopRate}/s");
             var serverBefore = await ManualSyncDurationsAsync(http, ct);
+            var openLoopRuntimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
             var openLoopCpuSince = ProcessCpuSplit.Start(paced, api);
             openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
             openLoopCpu = openLoopCpuSince();
+            openLoopRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - openLoopRuntimeBefore;
             openLoopServer = (await ManualSyncDurationsAsync(http, ct)).Since(serverBefore);
             progress.Say($"  p99 {openLoop.Answers.P99.TotalMilliseconds:N1} ms (sends late by p99 {openLoop.SendLateness.P99.TotalMilliseconds:N1} ms); the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
         }
@@ -156,6 +158,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             ManualOpenLoop = openLoop,
             ManualOpenLoopServer = openLoopServer,
             ManualOpenLoopCpu = openLoopCpu,
+            ManualOpenLoopRuntime = openLoopRuntime,
             ClusterStart = clusterStart,
             LeftOverFirstSyncs = leftOver,
             LeftOverDrain = leftOverDrain,

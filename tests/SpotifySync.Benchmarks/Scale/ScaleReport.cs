@@ -45,9 +45,11 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"| connects as the API's own `http.server.request.duration` saw them ({run.ConnectsServer.Count:N0} answers): p50 / p99 at most | {AtMost(run.ConnectsServer.QuantileAtMost(0.50))} / {AtMost(run.ConnectsServer.QuantileAtMost(0.99))} |");
         Line(text, $"| PostgreSQL transactions per connect (`pg_stat_database`, paced syncs and Orleans' own included); connections opened during the connects | {run.ConnectsTransactions.Count / (double)c.Requests:N2}; {run.ConnectsTransactions.Sessions:N0} |");
         var rt = run.ConnectsRuntime;
-        Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB |");
+        Line(text, $"| silos during the connects, per connect: JIT compilation / GC pauses (wall time) / allocated; mean GC pause | {rt.JitCompilation.TotalMilliseconds / c.Requests:N3} ms / {rt.GcPauses.TotalMilliseconds / c.Requests:N3} ms / {rt.AllocatedBytes / 1024.0 / c.Requests:N0} KB; {Ms(rt.MeanGcPause)} over {rt.GcCollections:N0} collections |");
         var server = run.ManualOpenLoopServer;
         Line(text, $"| \"Sync Data\" open-loop as the API's own `http.server.request.duration` saw it ({server.Count:N0} answers): p50 / p99 at most | {AtMost(server.QuantileAtMost(0.50))} / {AtMost(server.QuantileAtMost(0.99))} |");
+        var openRt = run.ManualOpenLoopRuntime;
+        Line(text, $"| silos during the open-loop window, both together: GC pauses (wall time) / collections / mean pause | {openRt.GcPauses.TotalMilliseconds:N0} ms / {openRt.GcCollections:N0} / {Ms(openRt.MeanGcPause)} |");
         Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");

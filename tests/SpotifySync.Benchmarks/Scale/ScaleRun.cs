@@ -28,6 +28,9 @@ internal sealed record ScaleRun
     /// <summary>The same window as the API's own <c>http.server.request.duration</c> saw it.</summary>
     public required RequestDurationHistogram ManualOpenLoopServer { get; init; }
     public required ProcessCpuSplit ManualOpenLoopCpu { get; init; }
+
+    /// <summary>The silos' runtimes over the open-loop window: GC pauses and collections (the slow answers' suspect).</summary>
+    public required SiloRuntimeCounters ManualOpenLoopRuntime { get; init; }
     public required TimeSpan SyncAllAnswer { get; init; }
     public required int SyncAllQueued { get; init; }
     public required TimeSpan ResyncDrain { get; init; }
