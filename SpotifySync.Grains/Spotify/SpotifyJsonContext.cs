@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 namespace SpotifySync.Grains.Spotify;
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = false)]
-[JsonSerializable(typeof(RecentlyPlayedPage))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(OAuthErrorResponse))]
 [JsonSerializable(typeof(WebApiErrorResponse))]

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SpotifySync.Grains.Budget;
 using SpotifySync.Grains.Options;
+using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.Grains.Spotify;
 
@@ -21,23 +20,26 @@ public sealed class SpotifyWebApiClient(IHttpClientFactory httpClients, SpotifyC
     /// <summary>Spotify keeps only the 50 most recent plays, and 50 is the most one page returns.</summary>
     public const int MaxRecentlyPlayed = 50;
 
+    /// <summary>A recently-played page larger than this is not one: refused rather than buffered.</summary>
+    public const int MaxPageBytes = 4 * 1024 * 1024;
+
     private readonly SpotifyOptions _options = options.Value;
 
     /// <summary>
-    /// The user's most recent plays, newest first. We always read the whole window (no <c>after</c> cursor)
+    /// The user's most recent plays as table rows, newest first. We always read the whole window (no <c>after</c> cursor)
     /// so that plays Spotify reports late are still seen; the table's unique key makes the overlap free.
     /// </summary>
-    public async Task<RecentlyPlayedPage> GetRecentlyPlayedAsync(string accessToken, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListeningRow>> GetRecentlyPlayedAsync(string userId, string accessToken, CancellationToken cancellationToken)
     {
         var uri = new Uri(_options.ApiBaseUrl, $"v1/me/player/recently-played?limit={MaxRecentlyPlayed}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         await permits.PrepayAsync(request, cancellationToken);
         return await SpotifyCallDeadline.RunAsync("recently-played", SpotifyHttpResilience.TotalTimeout(_options), time,
-            deadline => SendRecentlyPlayedAsync(request, deadline), cancellationToken);
+            deadline => SendRecentlyPlayedAsync(userId, request, deadline), cancellationToken);
     }
 
-    private async Task<RecentlyPlayedPage> SendRecentlyPlayedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ListeningRow>> SendRecentlyPlayedAsync(string userId, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var http = httpClients.CreateClient(HttpClientName);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -55,19 +57,7 @@ public sealed class SpotifyWebApiClient(IHttpClientFactory httpClients, SpotifyC
                 $"recently-played answered {await SpotifyErrorReader.DescribeAsync(response, cancellationToken)}", response.StatusCode);
         }
 
-        RecentlyPlayedPage? page;
-        try
-        {
-            page = await response.Content.ReadFromJsonAsync(SpotifyJsonContext.Default.RecentlyPlayedPage, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new SpotifyResponseFormatException($"recently-played answered malformed JSON ({e.Message})", e);
-        }
-        if (page?.Items is null)
-        {
-            throw new SpotifyResponseFormatException("recently-played answered without an items array");
-        }
-        return page;
+        using var body = await PooledResponseBody.ReadAsync(response.Content, MaxPageBytes, "recently-played", cancellationToken);
+        return RecentlyPlayedPage.ReadRows(userId, body.Span);
     }
 }

@@ -48,19 +48,19 @@ public sealed partial class RecentlyPlayedSync(
         {
             var stillConnected = () => EnsureStillConnected(run);
             var accessToken = await tokens.UsableAccessTokenAsync(stillConnected, CancellationToken.None);
-            RecentlyPlayedPage page;
+            IReadOnlyList<ListeningRow> rows;
             try
             {
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
+                rows = await webApi.GetRecentlyPlayedAsync(userId, accessToken, CancellationToken.None);
             }
             catch (SpotifyAccessTokenRejectedException)
             {
                 // A token can die before its announced expiry (revoked, rotated): refresh once and retry once.
                 accessToken = await tokens.RefreshAsync(stillConnected, CancellationToken.None);
-                page = await webApi.GetRecentlyPlayedAsync(accessToken, CancellationToken.None);
+                rows = await webApi.GetRecentlyPlayedAsync(userId, accessToken, CancellationToken.None);
             }
             EnsureStillConnected(run);
-            return await CommitAsync(run, ListeningRowMapper.Map(userId, page));
+            return await CommitAsync(run, rows);
         }
         catch (SpotifyRefreshTokenRejectedException e) when (run.Connection == connection())
         {

@@ -1,12 +1,12 @@
-using System.Text.Json;
+using System.Text;
 using SpotifySync.Grains.Spotify;
+using SpotifySync.Grains.Storage;
 
 namespace SpotifySync.UnitTests;
 
-public sealed class ListeningRowMapperTests
+public sealed class RecentlyPlayedPageTests
 {
-    private static RecentlyPlayedPage Parse(string json) =>
-        JsonSerializer.Deserialize(json, SpotifyJsonContext.Default.RecentlyPlayedPage)!;
+    private static IReadOnlyList<ListeningRow> Read(string json) => RecentlyPlayedPage.ReadRows("user-1", Encoding.UTF8.GetBytes(json));
 
     private const string TwoPlays = """
         {
@@ -43,7 +43,7 @@ public sealed class ListeningRowMapperTests
     [Fact]
     public void Maps_each_play_to_a_row_keyed_by_first_artist_track_and_played_at()
     {
-        var rows = ListeningRowMapper.Map("user-1", Parse(TwoPlays));
+        var rows = Read(TwoPlays);
 
         Assert.Equal(2, rows.Count);
         var first = rows[0];
@@ -61,7 +61,7 @@ public sealed class ListeningRowMapperTests
     [Fact]
     public void Played_at_keeps_milliseconds_and_accepts_timestamps_without_them()
     {
-        var rows = ListeningRowMapper.Map("user-1", Parse(TwoPlays));
+        var rows = Read(TwoPlays);
 
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 0, 123, TimeSpan.Zero), rows[0].PlayedAt);
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 9, 55, 0, TimeSpan.Zero), rows[1].PlayedAt);
@@ -71,7 +71,7 @@ public sealed class ListeningRowMapperTests
     [Fact]
     public void A_null_context_gives_a_null_context_uri()
     {
-        var rows = ListeningRowMapper.Map("user-1", Parse(TwoPlays));
+        var rows = Read(TwoPlays);
 
         Assert.Null(rows[1].ContextUri);
     }
@@ -79,16 +79,13 @@ public sealed class ListeningRowMapperTests
     [Fact]
     public void An_empty_history_with_null_cursors_maps_to_no_rows()
     {
-        var page = Parse("""{ "items": [], "next": null, "cursors": null, "limit": 50, "href": "x" }""");
-
-        Assert.Null(page.Cursors);
-        Assert.Empty(ListeningRowMapper.Map("user-1", page));
+        Assert.Empty(Read("""{ "items": [], "next": null, "cursors": null, "limit": 50, "href": "x" }"""));
     }
 
     [Fact]
     public void A_local_file_is_keyed_by_its_uri_and_the_local_artist()
     {
-        var page = Parse("""
+        var page = """
             { "items": [ { "track": {
                   "id": null, "name": "Demo Take 3", "uri": "spotify:local:My+Band:Garage+Tapes:Demo+Take+3:245",
                   "duration_ms": 245000, "is_local": true,
@@ -96,12 +93,12 @@ public sealed class ListeningRowMapperTests
                   "album": { "id": null, "name": "Garage Tapes" } },
                 "played_at": "2026-11-24T08:00:00.500Z", "context": null } ],
               "next": null, "cursors": { "after": "1", "before": "1" }, "limit": 50, "href": "x" }
-            """);
+            """;
 
-        var row = Assert.Single(ListeningRowMapper.Map("user-1", page));
+        var row = Assert.Single(Read(page));
 
         Assert.Equal("spotify:local:My+Band:Garage+Tapes:Demo+Take+3:245", row.TrackId);
-        Assert.Equal(ListeningRowMapper.LocalArtistId, row.ArtistId);
+        Assert.Equal(RecentlyPlayedPage.LocalArtistId, row.ArtistId);
         Assert.Equal("My Band", row.ArtistName);
         Assert.Null(row.AlbumId);
         Assert.Equal("Garage Tapes", row.AlbumName);
@@ -110,26 +107,106 @@ public sealed class ListeningRowMapperTests
     [Fact]
     public void An_item_without_a_track_fails_the_whole_page()
     {
-        var page = Parse("""
+        var page = """
             { "items": [ { "track": null, "played_at": "2026-11-24T08:00:00Z", "context": null } ],
               "next": null, "cursors": null, "limit": 50, "href": "x" }
-            """);
+            """;
 
-        Assert.Throws<SpotifyResponseFormatException>(() => ListeningRowMapper.Map("user-1", page));
+        Assert.Throws<SpotifyResponseFormatException>(() => Read(page));
     }
 
     [Fact]
     public void Sub_millisecond_precision_is_truncated_so_one_play_has_one_key()
     {
-        var page = Parse("""
+        var page = """
             { "items": [ { "track": { "id": "t", "name": "n", "uri": "spotify:track:t", "duration_ms": 1, "is_local": false,
                   "artists": [ { "id": "a", "name": "A" } ], "album": { "id": "b", "name": "B" } },
                 "played_at": "2026-11-24T08:00:00.1239Z", "context": null } ],
               "next": null, "cursors": null, "limit": 50, "href": "x" }
-            """);
+            """;
 
-        var row = Assert.Single(ListeningRowMapper.Map("user-1", page));
+        var row = Assert.Single(Read(page));
 
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 8, 0, 0, 123, TimeSpan.Zero), row.PlayedAt);
+    }
+
+    [Theory]
+    [InlineData("""{ "items": [ { "track": { "id": "t", "artists": [ { "id": "a" } ] }, "played_at": "2026-11-24T08:00:00Z" } ], "next": nu""")]
+    [InlineData("""{ "items": [] } trailing""")]
+    [InlineData("")]
+    [InlineData("[]")]
+    public void Malformed_json_fails_the_page(string json)
+    {
+        Assert.Throws<SpotifyResponseFormatException>(() => Read(json));
+    }
+
+    [Theory]
+    [InlineData("""{ "next": null, "limit": 50 }""")]
+    [InlineData("""{ "items": null }""")]
+    [InlineData("""{ "items": { "0": {} } }""")]
+    public void A_page_without_an_items_array_fails(string json)
+    {
+        var e = Assert.Throws<SpotifyResponseFormatException>(() => Read(json));
+
+        Assert.Contains("without an items array", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"duration_ms\": \"213573\"")]
+    [InlineData("\"duration_ms\": null")]
+    [InlineData("\"is_local\": \"no\"")]
+    [InlineData("\"id\": 42")]
+    [InlineData("\"artists\": { \"id\": \"a\" }")]
+    [InlineData("\"album\": \"Hunting High and Low\"")]
+    public void A_value_of_the_wrong_type_fails_the_page(string field)
+    {
+        var json = $$"""
+            { "items": [ { "track": { "name": "n", "uri": "spotify:track:t", "artists": [ { "id": "a", "name": "A" } ], {{field}} },
+              "played_at": "2026-11-24T08:00:00Z" } ] }
+            """;
+
+        Assert.Throws<SpotifyResponseFormatException>(() => Read(json));
+    }
+
+    [Fact]
+    public void An_unparseable_played_at_fails_the_page()
+    {
+        var json = """
+            { "items": [ { "track": { "id": "t", "artists": [ { "id": "a" } ] }, "played_at": "yesterday" } ] }
+            """;
+
+        Assert.Throws<SpotifyResponseFormatException>(() => Read(json));
+    }
+
+    [Fact]
+    public void Escaped_strings_are_unescaped_and_unknown_fields_of_any_shape_are_skipped()
+    {
+        var json = """
+            { "href": "x", "items": [ { "played_at": "2026-11-24T08:00:00Z",
+                "track": { "album": { "images": [ { "url": "u", "height": 640 } ], "name": "Back in Black", "id": "al\u0062um",
+                                      "artists": [ { "id": "not-the-track-artist", "name": "nested" } ] },
+                           "available_markets": [ "DE", "FR" ], "external_ids": { "isrc": "x" }, "popularity": 80,
+                           "artists": [ { "external_urls": { "spotify": "s" }, "name": "AC\/DC", "id": "acdc" }, { "id": "second" } ],
+                           "name": "Hells Bells \u2013 Live", "id": "t", "duration_ms": 312000, "explicit": false },
+                "context": { "type": "album", "external_urls": {}, "uri": "spotify:album:x" } } ],
+              "cursors": { "after": "1", "before": "1" } }
+            """;
+
+        var row = Assert.Single(Read(json));
+
+        Assert.Equal(new ListeningRow("user-1", "acdc", "t", new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero),
+            "Hells Bells \u2013 Live", "AC/DC", "album", "Back in Black", 312000, "spotify:album:x"), row);
+    }
+
+    [Fact]
+    public void A_track_without_artists_is_refused_unless_it_is_local()
+    {
+        var json = """
+            { "items": [ { "track": { "id": "t", "name": "n", "artists": [] }, "played_at": "2026-11-24T08:00:00Z" } ] }
+            """;
+
+        var e = Assert.Throws<SpotifyResponseFormatException>(() => Read(json));
+
+        Assert.Contains("no artist id", e.Message);
     }
 }
