@@ -9,12 +9,13 @@ namespace SpotifySync.Grains.Storage;
 /// </summary>
 public sealed class ListeningDataWriter(NpgsqlDataSource dataSource)
 {
-    // One round trip for the whole page: unnest the column arrays instead of one INSERT per play.
+    // One round trip for the whole page: unnest the column arrays instead of one INSERT per play. Positional parameters
+    // (in InsertAsync's order), which Npgsql sends as they are: named ones are parsed and rewritten on every execution.
     private const string InsertSql = """
         INSERT INTO listening_data
             (user_id, artist_id, track_id, played_at, track_name, artist_name, album_id, album_name, duration_ms, context_uri, synced_at)
-        SELECT @user_id, p.artist_id, p.track_id, p.played_at, p.track_name, p.artist_name, p.album_id, p.album_name, p.duration_ms, p.context_uri, @synced_at
-        FROM unnest(@artist_ids, @track_ids, @played_ats, @track_names, @artist_names, @album_ids, @album_names, @duration_ms, @context_uris)
+        SELECT $1, p.artist_id, p.track_id, p.played_at, p.track_name, p.artist_name, p.album_id, p.album_name, p.duration_ms, p.context_uri, $2
+        FROM unnest($3, $4, $5, $6, $7, $8, $9, $10, $11)
             AS p(artist_id, track_id, played_at, track_name, artist_name, album_id, album_name, duration_ms, context_uri)
         ON CONFLICT (user_id, artist_id, track_id, played_at) DO NOTHING
         """;
@@ -55,26 +56,24 @@ public sealed class ListeningDataWriter(NpgsqlDataSource dataSource)
     {
         await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
         var p = command.Parameters;
-        p.AddWithValue("user_id", userId);
-        p.Add(new NpgsqlParameter("synced_at", NpgsqlDbType.TimestampTz) { Value = syncedAt.ToUniversalTime() });
-        p.Add(TextArray("artist_ids", rows.Select(r => r.ArtistId)));
-        p.Add(TextArray("track_ids", rows.Select(r => r.TrackId)));
-        p.Add(new NpgsqlParameter("played_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = userId });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = syncedAt.ToUniversalTime() });
+        p.Add(TextArray(rows.Select(r => r.ArtistId)));
+        p.Add(TextArray(rows.Select(r => r.TrackId)));
+        p.Add(new NpgsqlParameter
         {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
             Value = rows.Select(r => r.PlayedAt.ToUniversalTime()).ToArray(),
         });
-        p.Add(TextArray("track_names", rows.Select(r => r.TrackName)));
-        p.Add(TextArray("artist_names", rows.Select(r => r.ArtistName)));
-        p.Add(TextArray("album_ids", rows.Select(r => r.AlbumId)));
-        p.Add(TextArray("album_names", rows.Select(r => r.AlbumName)));
-        p.Add(new NpgsqlParameter("duration_ms", NpgsqlDbType.Array | NpgsqlDbType.Integer)
-        {
-            Value = rows.Select(r => r.DurationMs).ToArray(),
-        });
-        p.Add(TextArray("context_uris", rows.Select(r => r.ContextUri)));
+        p.Add(TextArray(rows.Select(r => r.TrackName)));
+        p.Add(TextArray(rows.Select(r => r.ArtistName)));
+        p.Add(TextArray(rows.Select(r => r.AlbumId)));
+        p.Add(TextArray(rows.Select(r => r.AlbumName)));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = rows.Select(r => r.DurationMs).ToArray() });
+        p.Add(TextArray(rows.Select(r => r.ContextUri)));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+    private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
 }
