@@ -53,11 +53,8 @@ public static class SpotifySyncSiloBuilderExtensions
         // An out-of-range value stops the silo in the start-up validation; until then, a valid stand-in.
         var age = sync.IdleUserCollectionAge >= TimeSpan.FromSeconds(2) ? sync.IdleUserCollectionAge : new SyncOptions().IdleUserCollectionAge;
         collection.ClassSpecificCollectionAge[typeof(UserSyncGrain).FullName!] = age;
-        // The collector looks for idle activations once per quantum; a short age needs a shorter quantum to hold.
-        if (age / 2 < collection.CollectionQuantum)
-        {
-            collection.CollectionQuantum = age / 2;
-        }
+        var quantum = sync.IdleUserCollectionQuantum >= TimeSpan.FromSeconds(1) ? sync.IdleUserCollectionQuantum : new SyncOptions().IdleUserCollectionQuantum;
+        collection.CollectionQuantum = IdleUserCollection.Quantum(age, quantum);
     }
 
     private static async Task EnqueueAllOnStartupAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -100,10 +100,18 @@ public sealed class SyncOptions
     public TimeSpan CoordinatorLease { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// A user's grain holds nothing PostgreSQL does not, so an idle one leaves memory after this long (Orleans'
-    /// collector runs every half of it, at most every minute): with hourly syncs only the users synced in the last
-    /// few minutes are in memory. A grain with a save still to retry stays until the save succeeds.
+    /// A user's grain holds nothing PostgreSQL does not, so an idle one leaves memory after this long: with hourly
+    /// syncs only the users synced in the last few minutes are in memory. A grain with a save still to retry stays
+    /// until the save succeeds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]
     public TimeSpan IdleUserCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often Orleans' collector deactivates the grains whose idle age ran out (at most half the age; see
+    /// <see cref="Users.IdleUserCollection"/>): it takes all of one quantum's grains at once, so a short one spreads
+    /// the deactivations of a connect storm or a sync-all instead of stopping the silos for a burst.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan IdleUserCollectionQuantum { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -36,7 +36,7 @@ internal sealed class ApiLoad(HttpClient http)
     {
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new long[total];
-        var lateness = new List<long>(total);
+        var lateness = new long[total];
         var failures = 0;
         var sent = new List<Task>(total);
         var start = Stopwatch.GetTimestamp();
@@ -66,7 +66,7 @@ internal sealed class ApiLoad(HttpClient http)
                 {
                     Thread.Sleep(Math.Max(1, (int)Stopwatch.GetElapsedTime(now, scheduled).TotalMilliseconds));
                 }
-                lateness.Add(Stopwatch.GetTimestamp() - scheduled);
+                lateness[i] = Stopwatch.GetTimestamp() - scheduled;
                 sent.Add(SendAt(i, scheduled));
             }
             paced.SetResult();
@@ -75,8 +75,25 @@ internal sealed class ApiLoad(HttpClient http)
         await paced.Task;
         await Task.WhenAll(sent);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var answers = LatencySummary.From([.. latencies.Take(sent.Count).Where(l => l >= 0)], failures, elapsed);
-        return new OpenLoopResult(answers, LatencySummary.From(lateness, 0, elapsed));
+        var count = sent.Count;
+        var answers = LatencySummary.From([.. latencies.Take(count).Where(l => l >= 0)], failures, elapsed);
+        return new OpenLoopResult(answers, LatencySummary.From([.. lateness.Take(count)], 0, elapsed), start,
+            WorstPerSecond(latencies.AsSpan(0, count), perSecond), WorstPerSecond(lateness.AsSpan(0, count), perSecond));
+    }
+
+    /// <summary>The largest of each second's values (request i is scheduled in second i / perSecond); failures (-1) left out.</summary>
+    private static TimeSpan[] WorstPerSecond(ReadOnlySpan<long> ticks, int perSecond)
+    {
+        var worst = new TimeSpan[(ticks.Length + perSecond - 1) / perSecond];
+        for (var i = 0; i < ticks.Length; i++)
+        {
+            var value = Stopwatch.GetElapsedTime(0, Math.Max(0, ticks[i]));
+            if (value > worst[i / perSecond])
+            {
+                worst[i / perSecond] = value;
+            }
+        }
+        return worst;
     }
 
     private async Task<LatencySummary> ClosedLoopAsync(

@@ -40,12 +40,14 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             // A day between scheduled syncs: the reminders exist (that is what is measured) but few fire during the run.
             ["Sync:Interval"] = "1.00:00:00",
             ["Sync:IdleUserCollectionAge"] = settings.IdleCollectionAge.ToString("c"),
+            ["Sync:IdleUserCollectionQuantum"] = settings.IdleCollectionQuantum.ToString("c"),
         };
 
         progress.Say($"starting the paced cluster (2 silos, {settings.PacedCallsPer30Seconds:N0} calls per 30 s) and the API");
         var paced = await SiloCluster.StartAsync(infrastructure, "paced", settings.PacedCallsPer30Seconds, ct, overrides);
         LatencySummary connects, closedLoop;
         OpenLoopResult openLoop;
+        IReadOnlyList<PauseSample> openLoopPauses;
         ProcessCpuSplit connectsCpu, openLoopCpu;
         SiloRuntimeCounters connectsRuntime, openLoopRuntime;
         PostgresTransactions connectsTransactions;
@@ -88,11 +90,23 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             var serverBefore = await ManualSyncDurationsAsync(http, ct);
             var openLoopRuntimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
             var openLoopCpuSince = ProcessCpuSplit.Start(paced, api);
-            openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
-            openLoopCpu = openLoopCpuSince();
+            await using (var sampler = new PauseSampler([.. paced.SiloUrls]))
+            {
+                openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
+                openLoopCpu = openLoopCpuSince();
+                await sampler.DisposeAsync();
+                openLoopPauses = sampler.Samples;
+            }
             openLoopRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - openLoopRuntimeBefore;
             openLoopServer = (await ManualSyncDurationsAsync(http, ct)).Since(serverBefore);
             progress.Say($"  p99 {openLoop.Answers.P99.TotalMilliseconds:N1} ms (sends late by p99 {openLoop.SendLateness.P99.TotalMilliseconds:N1} ms); the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
+            foreach (var slow in SlowSecond.Slowest(openLoop, openLoopPauses, 10))
+            {
+                progress.Say($"  second {slow.Second}: worst {slow.WorstAnswer.TotalMilliseconds:N0} ms, latest send {slow.LatestSend.TotalMilliseconds:N0} ms; " +
+                    $"GC pauses: benchmark {slow.BenchmarkGcPauses.TotalMilliseconds:N0} ms ({slow.BenchmarkGen2Collections} gen2), silos {slow.SiloGcPauses.TotalMilliseconds:N0} ms; " +
+                    $"user grains {slow.UserGrainsBefore:N0} -> {slow.UserGrainsAfter:N0}");
+            }
+            SayCollections(openLoopPauses);
         }
         finally
         {
@@ -123,9 +137,14 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
         var syncedTwice = await UsersSyncedSinceAsync(infrastructure.DataSource, resyncStart, ct);
         progress.Say($"  answered in {syncAllAnswer.TotalMilliseconds:N0} ms, {queued:N0} queued, drained in {resyncDrain.TotalSeconds:N0} s");
 
-        var idleWait = settings.IdleCollectionAge * 1.5 + TimeSpan.FromSeconds(30);
+        var idleWait = settings.IdleWait;
         progress.Say($"waiting {idleWait.TotalSeconds:0} s for idle user grains to leave memory");
-        await Task.Delay(idleWait, ct);
+        await using (var sampler = new PauseSampler([.. cluster.SiloUrls]))
+        {
+            await Task.Delay(idleWait, ct);
+            await sampler.DisposeAsync();
+            SayCollections(sampler.Samples);
+        }
         var idle = await SiloMemory.ReadAsync(cluster, cluster.Silos, ct);
         var storage = await StorageFootprint.ReadAsync(infrastructure.DataSource, ct);
         progress.Say($"  heap {(idle.HeapBytes - fresh.HeapBytes) / (double)settings.Users:N0} B per user, {idle.UserActivations:N0} user grains active");
@@ -159,6 +178,7 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             ManualOpenLoopServer = openLoopServer,
             ManualOpenLoopCpu = openLoopCpu,
             ManualOpenLoopRuntime = openLoopRuntime,
+            ManualOpenLoopPauses = openLoopPauses,
             ClusterStart = clusterStart,
             LeftOverFirstSyncs = leftOver,
             LeftOverDrain = leftOverDrain,
@@ -172,6 +192,20 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             RestartedSiloAfterReady = restarted,
             CommitCost = commitCost,
         };
+    }
+
+    /// <summary>How Orleans' collector took the idle grains out: every second in which the silos' user grains fell.</summary>
+    private void SayCollections(IReadOnlyList<PauseSample> samples)
+    {
+        for (var i = 1; i < samples.Count; i++)
+        {
+            var (before, after) = (samples[i - 1], samples[i]);
+            if (after.UserGrainsInMemory < before.UserGrainsInMemory)
+            {
+                progress.Say($"  +{Stopwatch.GetElapsedTime(samples[0].Timestamp, after.Timestamp).TotalSeconds:0} s: user grains {before.UserGrainsInMemory:N0} -> {after.UserGrainsInMemory:N0}; " +
+                    $"silo CPU {(after.SiloCpu - before.SiloCpu).TotalMilliseconds:N0} ms, GC pauses {(after.SiloGcPauses - before.SiloGcPauses).TotalMilliseconds:N0} ms over {Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds:N1} s");
+            }
+        }
     }
 
     private static HttpClient ApiClient(Testing.ServiceProcess api)

@@ -50,6 +50,14 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"| \"Sync Data\" open-loop as the API's own `http.server.request.duration` saw it ({server.Count:N0} answers): p50 / p99 at most | {AtMost(server.QuantileAtMost(0.50))} / {AtMost(server.QuantileAtMost(0.99))} |");
         var openRt = run.ManualOpenLoopRuntime;
         Line(text, $"| silos during the open-loop window, both together: GC pauses (wall time) / collections / mean pause | {openRt.GcPauses.TotalMilliseconds:N0} ms / {openRt.GcCollections:N0} / {Ms(openRt.MeanGcPause)} |");
+        var pauses = run.ManualOpenLoopPauses;
+        if (pauses.Count > 1)
+        {
+            Line(text, $"| benchmark process (emulator and load generator) during the open-loop window: GC pauses / gen2 collections; user grains in memory, first → last second | {(pauses[^1].BenchmarkGcPauses - pauses[0].BenchmarkGcPauses).TotalMilliseconds:N0} ms / {pauses[^1].BenchmarkGen2Collections - pauses[0].BenchmarkGen2Collections}; {pauses[0].UserGrainsInMemory:N0} → {pauses[^1].UserGrainsInMemory:N0} |");
+            var slowest = SlowSecond.Slowest(run.ManualOpenLoop, pauses, 3).Select(slow =>
+                $"+{slow.Second} s: {Ms(slow.WorstAnswer)}, sent ≤ {Ms(slow.LatestSend)} late; {Ms(slow.BenchmarkGcPauses)} / {Ms(slow.SiloGcPauses)}; {slow.UserGrainsBefore:N0} → {slow.UserGrainsAfter:N0}");
+            Line(text, $"| the open-loop's slowest seconds: worst answer, latest send; GC pauses in the benchmark process / the silos until that answer came; user grains in memory | {string.Join(" · ", slowest)} |");
+        }
         Line(text, $"| CPU per open-loop \"Sync Data\" (syncs at the paced budget run meanwhile): silos / API / load generator and emulator / PostgreSQL / rest of the machine | {run.ManualOpenLoopCpu.PerRequest(open.Requests)} |");
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");

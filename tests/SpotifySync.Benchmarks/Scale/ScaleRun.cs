@@ -31,6 +31,9 @@ internal sealed record ScaleRun
 
     /// <summary>The silos' runtimes over the open-loop window: GC pauses and collections (the slow answers' suspect).</summary>
     public required SiloRuntimeCounters ManualOpenLoopRuntime { get; init; }
+
+    /// <summary>Once a second over the open-loop window: GC pauses in the benchmark process and the silos, user grains in memory.</summary>
+    public required IReadOnlyList<PauseSample> ManualOpenLoopPauses { get; init; }
     public required TimeSpan SyncAllAnswer { get; init; }
     public required int SyncAllQueued { get; init; }
     public required TimeSpan ResyncDrain { get; init; }

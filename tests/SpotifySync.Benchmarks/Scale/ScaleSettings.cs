@@ -51,6 +51,11 @@ internal sealed record ScaleSettings
     /// <summary>The open-loop round offers requests at this fixed rate, whatever the answers do (the 500/s).</summary>
     public int OpenLoopRate { get; init; } = 500;
 
+    /// <summary>
+    /// Long enough to take in Orleans' collection of the grains the connects left in memory (their idle age plus a
+    /// collection quantum after the last connect, less the closed-loop round): a running cluster meets such a
+    /// collection every minute, and an earlier 30-second window could fall before it or on it by chance.
+    /// </summary>
     public required TimeSpan OpenLoopDuration { get; init; }
 
     /// <summary>
@@ -58,6 +63,16 @@ internal sealed record ScaleSettings
     /// after the last sync. The full run keeps the shipped default.
     /// </summary>
     public required TimeSpan IdleCollectionAge { get; init; }
+
+    /// <summary><c>Sync:IdleUserCollectionQuantum</c> of the run's silos: the shipped default.</summary>
+    public TimeSpan IdleCollectionQuantum { get; init; } = new Grains.Options.SyncOptions().IdleUserCollectionQuantum;
+
+    /// <summary>
+    /// How long after its last call a user's grain may still be in memory: Orleans' collector looks at a grain when
+    /// the age it was given runs out, and a grain used since then gets a new full age from that look (a quantum
+    /// rounds each up). So up to two ages and two quanta; the idle measurement waits that long and a margin.
+    /// </summary>
+    public TimeSpan IdleWait => IdleCollectionAge * 2 + Grains.Users.IdleUserCollection.Quantum(IdleCollectionAge, IdleCollectionQuantum) * 2 + TimeSpan.FromSeconds(30);
 
     /// <summary>Rows put in <c>listening_data</c> before the second commit-cost measurement (10 million in the full run).</summary>
     public required long CommitCostTableRows { get; init; }
@@ -78,7 +93,7 @@ internal sealed record ScaleSettings
             WarmUp = TimeSpan.FromSeconds(quick ? 40 : 90),
             MaxWarmUp = TimeSpan.FromMinutes(quick ? 3 : 6),
             ClosedLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 20),
-            OpenLoopDuration = TimeSpan.FromSeconds(quick ? 10 : 30),
+            OpenLoopDuration = TimeSpan.FromSeconds(quick ? 30 : 180),
             IdleCollectionAge = quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromMinutes(2),
             CommitCostTableRows = quick ? 1_000_000 : 10_000_000,
         };
