@@ -40,16 +40,23 @@ internal sealed class PauseSampler : IAsyncDisposable
                 _samples.Add(PauseSample.ReadAsync(http, siloUrls, _stop.Token).GetAwaiter().GetResult());
                 _stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 break;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // A silo too busy to answer within the timeout is itself the finding: the gap between samples shows it.
             }
         }
         // One last reading, so that the round's last second has a sample after it.
-        _samples.Add(PauseSample.ReadAsync(http, siloUrls, CancellationToken.None).GetAwaiter().GetResult());
+        try
+        {
+            _samples.Add(PauseSample.ReadAsync(http, siloUrls, CancellationToken.None).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // The samples taken so far still stand.
+        }
     }
 }
