@@ -21,10 +21,6 @@ internal sealed class PauseSampler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_stop.IsCancellationRequested)
-        {
-            return;
-        }
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();

@@ -90,13 +90,17 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
             var serverBefore = await ManualSyncDurationsAsync(http, ct);
             var openLoopRuntimeBefore = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct);
             var openLoopCpuSince = ProcessCpuSplit.Start(paced, api);
-            await using (var sampler = new PauseSampler([.. paced.SiloUrls]))
+            var openLoopSampler = new PauseSampler([.. paced.SiloUrls]);
+            try
             {
                 openLoop = await load.OpenLoopAsync(settings.OpenLoopRate, settings.OpenLoopDuration, Press, Answered, ct);
                 openLoopCpu = openLoopCpuSince();
-                await sampler.DisposeAsync();
-                openLoopPauses = sampler.Samples;
             }
+            finally
+            {
+                await openLoopSampler.DisposeAsync();
+            }
+            openLoopPauses = openLoopSampler.Samples;
             openLoopRuntime = await SiloRuntimeCounters.ReadAsync(paced.SiloUrls, ct) - openLoopRuntimeBefore;
             openLoopServer = (await ManualSyncDurationsAsync(http, ct)).Since(serverBefore);
             progress.Say($"  p99 {openLoop.Answers.P99.TotalMilliseconds:N1} ms (sends late by p99 {openLoop.SendLateness.P99.TotalMilliseconds:N1} ms); the API's own histogram: p99 at most {openLoopServer.QuantileAtMost(0.99)?.TotalMilliseconds:N1} ms");
@@ -139,12 +143,16 @@ internal sealed class ScaleBenchmark(ScaleSettings settings, ProgressLog progres
 
         var idleWait = settings.IdleWait;
         progress.Say($"waiting {idleWait.TotalSeconds:0} s for idle user grains to leave memory");
-        await using (var sampler = new PauseSampler([.. cluster.SiloUrls]))
+        var idleSampler = new PauseSampler([.. cluster.SiloUrls]);
+        try
         {
             await Task.Delay(idleWait, ct);
-            await sampler.DisposeAsync();
-            SayCollections(sampler.Samples);
         }
+        finally
+        {
+            await idleSampler.DisposeAsync();
+        }
+        SayCollections(idleSampler.Samples);
         var idle = await SiloMemory.ReadAsync(cluster, cluster.Silos, ct);
         var storage = await StorageFootprint.ReadAsync(infrastructure.DataSource, ct);
         progress.Say($"  heap {(idle.HeapBytes - fresh.HeapBytes) / (double)settings.Users:N0} B per user, {idle.UserActivations:N0} user grains active");
