@@ -11,6 +11,7 @@ namespace SpotifySync.Grains.Coordination;
 public sealed class CoordinatorStatusView(
     SyncQueue queue,
     DispatchGate gate,
+    SyncPace pace,
     DispatchPause pause,
     DispatchLeaseKeeper lease,
     SyncBatches batches,
@@ -34,7 +35,7 @@ public sealed class CoordinatorStatusView(
         UsersPerHour = spacing > TimeSpan.Zero ? Math.Floor(TimeSpan.FromHours(1) / spacing) : double.PositiveInfinity,
         BatchStartedAt = batches.StartedAt,
         EstimatedQueueDrainedAt = queue.Count > 0
-            ? gate.EstimatedStart(queue.Count, now, options.CurrentValue.SpacingBetweenUsers, pause.Until) + spacing
+            ? gate.EstimatedStart(queue.Count, now, options.CurrentValue.SpacingBetweenUsers, pause.Until, pace.Interval(now)) + spacing
             : null,
         LastBatch = batches.Last,
         ExpiringSoon = expiring.Users,

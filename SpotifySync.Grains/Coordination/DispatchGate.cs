@@ -40,16 +40,18 @@ public sealed class DispatchGate
 
     /// <summary>
     /// When the user at <paramref name="position"/> in the queue should start: after the next allowed start (or the
-    /// pause's end) and one spacing per user ahead of it. An estimate: claims, failures and the budget move it.
+    /// pause's end) and one step per user ahead of it, the step being the spacing or the measured pace
+    /// (<see cref="SyncPace"/>), whichever is slower. An estimate: claims, failures and the budget move it.
     /// </summary>
-    public DateTimeOffset EstimatedStart(int position, DateTimeOffset now, TimeSpan spacing, DateTimeOffset? pausedUntil)
+    public DateTimeOffset EstimatedStart(int position, DateTimeOffset now, TimeSpan spacing, DateTimeOffset? pausedUntil, TimeSpan? measuredPace = null)
     {
         var next = NextStartAllowed < now ? now : NextStartAllowed;
         if (pausedUntil is { } until && until > next)
         {
             next = until;
         }
-        return next + spacing * Math.Max(position - 1, 0);
+        var step = measuredPace is { } pace && pace > spacing ? pace : spacing;
+        return next + step * Math.Max(position - 1, 0);
     }
 
     /// <summary>Dispatched or running: another sync of this user must wait.</summary>

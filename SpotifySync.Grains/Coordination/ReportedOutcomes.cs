@@ -8,12 +8,13 @@ namespace SpotifySync.Grains.Coordination;
 /// <summary>
 /// What a sync's reported outcome does to the coordinator: its slot in the <see cref="DispatchGate"/> is freed, and it
 /// counts in the batch (and its sync_queue row, kept since the dispatch, goes), or its user goes back in front of the
-/// queue (throttled, refused credentials, refresh deferred by a storm) while dispatch pauses. Synchronous, so one
-/// report is one coordinator turn.
+/// queue (throttled, refused credentials, refresh deferred by a storm) while dispatch pauses. A sync that ran counts
+/// towards the measured <see cref="SyncPace"/>. Synchronous, so one report is one coordinator turn.
 /// </summary>
 public sealed class ReportedOutcomes(
     DispatchGate gate,
     SyncQueue queue,
+    SyncPace pace,
     SyncQueueWriteBehind queueWrites,
     DispatchPause pause,
     DispatchPauseReports pauseReports,
@@ -25,6 +26,10 @@ public sealed class ReportedOutcomes(
         var (trigger, syncId) = gate.Finish(outcome.UserId) is { } finished
             ? (finished.Trigger, finished.SyncId)
             : (SyncTrigger.Scheduled, Guid.CreateVersion7(now));
+        if (outcome.Kind is not (SyncOutcomeKind.Skipped or SyncOutcomeKind.RefreshDeferred))
+        {
+            pace.Finished(now, othersWaiting: queue.Count > 0);
+        }
         var o = options.CurrentValue;
         switch (outcome.Kind)
         {

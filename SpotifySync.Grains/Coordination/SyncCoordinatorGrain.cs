@@ -41,6 +41,7 @@ public sealed partial class SyncCoordinatorGrain(
     private const int MaxDispatchesPerTick = 512;
 
     private readonly DispatchGate _gate = new();
+    private readonly SyncPace _pace = new(TimeSpan.FromSeconds(30));
     private readonly DispatchPause _pause = new();
     private DispatchLeaseKeeper _lease = null!;
     private ExpiringUsersWatch _expiring = null!;
@@ -59,7 +60,7 @@ public sealed partial class SyncCoordinatorGrain(
         _queueWrites = new SyncQueueWriteBehind(queueStore, BestEffortStoreTimeout, logger);
         _pauseReports = new DispatchPauseReports(_pause, new DispatchPauseWriteBehind(pauseStore, BestEffortStoreTimeout, logger), options, logger);
         _claims = new DispatchClaims(_gate, _queue, _queueWrites, metrics, logger);
-        _outcomes = new ReportedOutcomes(_gate, _queue, _queueWrites, _pause, _pauseReports, _batches, options);
+        _outcomes = new ReportedOutcomes(_gate, _queue, _pace, _queueWrites, _pause, _pauseReports, _batches, options);
         _lost = new LostSyncs(_gate, _queue, _queueWrites, logger);
         _lease = new DispatchLeaseKeeper(
             leaseStore, $"{RuntimeIdentity}/{Guid.NewGuid():N}", options.CurrentValue.CoordinatorLease, time, logger);
@@ -75,7 +76,7 @@ public sealed partial class SyncCoordinatorGrain(
         }
         _storm = new InvalidGrantStormWatch(GrainFactory, stormOptions, logger);
         _storm.Restore(await users.ListQuarantinedUserIdsAsync(cancellationToken), storedPause);
-        _status = new CoordinatorStatusView(_queue, _gate, _pause, _lease, _batches, _expiring, _storm, options);
+        _status = new CoordinatorStatusView(_queue, _gate, _pace, _pause, _lease, _batches, _expiring, _storm, options);
         _timer = new DispatchTimer(this, DispatchNextAsync);
         _timer.Start(options.CurrentValue.SpacingBetweenUsers);
         if (_queue.Count > 0)
@@ -244,7 +245,7 @@ public sealed partial class SyncCoordinatorGrain(
         // silo that held its directory entry does), the next one dispatches them again rather than never.
     }
 
-    private DateTimeOffset EstimatedStart(int position, DateTimeOffset now) => _gate.EstimatedStart(position, now, Spacing, _pause.Until);
+    private DateTimeOffset EstimatedStart(int position, DateTimeOffset now) => _gate.EstimatedStart(position, now, Spacing, _pause.Until, _pace.Interval(now));
 
     private TimeSpan Spacing => options.CurrentValue.SpacingBetweenUsers;
 }

@@ -26,25 +26,22 @@ public sealed partial class ReminderTicks(
     SyncMetrics metrics,
     ILogger logger)
 {
-    public async Task ReceiveAsync(string reminderName, TickStatus status)
+    /// <returns>The ticket of the sync the tick queued, if it queued one.</returns>
+    public async Task<QueueTicket?> ReceiveAsync(string reminderName, TickStatus status)
     {
         if (reminderName == UserSchedule.GapFollowUpReminderName)
         {
             await schedule.RemoveGapFollowUpAsync();
-            if (row.Current is { IsActive: true })
-            {
-                await EnqueueAsync(SyncTrigger.GapFollowUp);
-            }
-            return;
+            return row.Current is { IsActive: true } ? await EnqueueAsync(SyncTrigger.GapFollowUp) : null;
         }
         if (reminderName != UserSchedule.ReminderName)
         {
-            return;
+            return null;
         }
         if (row.Current is { IsQuarantined: true })
         {
             // Its tokens wait for the coordinator's verdict; the schedule stays for when they are restored.
-            return;
+            return null;
         }
         if (row.Current is not { IsActive: true } user)
         {
@@ -55,23 +52,20 @@ public sealed partial class ReminderTicks(
             {
                 await schedule.RemoveQuietlyAsync();
             }
-            return;
+            return null;
         }
         var options = syncOptions.CurrentValue;
         if (SyncSchedule.BackoffUntil(user, options) is { } until && time.GetUtcNow() < until)
         {
             LogBackingOff(userId, user.ConsecutiveFailures, until);
-            return;
+            return null;
         }
         if (status.Period != options.Interval)
         {
             var anchor = await schedule.AdoptIntervalAsync(time.GetUtcNow());
             await row.TryChangeAsync(u => u with { ScheduleAnchor = anchor, NextSyncDueAt = anchor }, CancellationToken.None);
         }
-        if (options.Enabled)
-        {
-            await EnqueueAsync(SyncTrigger.Scheduled);
-        }
+        return options.Enabled ? await EnqueueAsync(SyncTrigger.Scheduled) : null;
     }
 
     /// <summary>
@@ -111,14 +105,13 @@ public sealed partial class ReminderTicks(
     }
 
     /// <summary>A tick is delivered once: an enqueue that fails is tried again (<see cref="ReminderEnqueueRetry"/>), not dropped.</summary>
-    private async Task EnqueueAsync(SyncTrigger trigger)
+    private async Task<QueueTicket> EnqueueAsync(SyncTrigger trigger)
     {
         for (var failures = 0; ; )
         {
             try
             {
-                await coordinator().EnqueueAsync(userId, trigger);
-                return;
+                return await coordinator().EnqueueAsync(userId, trigger);
             }
             catch (Exception e)
             {

@@ -105,6 +105,7 @@ public sealed partial class UserSyncGrain(
         await _connect.StoreAsync(connection, time.GetUtcNow());
         LogConnected(UserId);
         var firstSync = await RequestSyncAsync(SyncTrigger.Connect);
+        LeaveIfSyncFarOff(firstSync);
         return new UserConnected(Status(), firstSync);
     }
 
@@ -120,6 +121,8 @@ public sealed partial class UserSyncGrain(
         await _row.ChangeAsync(user => UserRecordChanges.WithoutTokens(user!, SpotifyUserStates.Disconnected, reason: null), CancellationToken.None);
         LogDisconnected(UserId);
         await _schedule.RemoveQuietlyAsync();
+        // Nothing left to do until the app connects the user again.
+        DeactivateOnIdle();
         return Status();
     }
 
@@ -244,13 +247,22 @@ public sealed partial class UserSyncGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await _firstRead.WaitAsync();
-        await _reminderTicks.ReceiveAsync(reminderName, status);
+        LeaveIfSyncFarOff(await _reminderTicks.ReceiveAsync(reminderName, status));
     }
 
     public async Task CatchUpMissedSyncAsync()
     {
         await _firstRead.WaitAsync();
         await _reminderTicks.CatchUpMissedAsync();
+    }
+
+    /// <summary>See <see cref="IdleUserCollection.LeavesBeforeItsSync"/>. Not after "Sync Data": its cooldown lives in memory.</summary>
+    private void LeaveIfSyncFarOff(QueueTicket? queued)
+    {
+        if (queued is not null && IdleUserCollection.LeavesBeforeItsSync(queued, time.GetUtcNow(), syncOptions.CurrentValue.IdleUserCollectionAge))
+        {
+            DeactivateOnIdle();
+        }
     }
 
     private UserSyncStatus Status() => UserSyncStatusMapper.ToStatus(UserId, _row.Current, syncOptions.CurrentValue, time.GetUtcNow());

@@ -103,6 +103,21 @@ public sealed class DispatchRoundTests
     }
 
     [Fact]
+    public void The_estimated_start_steps_at_the_measured_pace_when_it_is_slower_than_the_spacing()
+    {
+        var gate = new DispatchGate();
+        var pace = TimeSpan.FromMilliseconds(40);
+
+        // Spacing zero (the budget sets the pace): 10,001st in the queue is 10,000 measured steps away, not "now".
+        Assert.Equal(Now + TimeSpan.FromSeconds(400), gate.EstimatedStart(10_001, Now, TimeSpan.Zero, pausedUntil: null, measuredPace: pace));
+        Assert.Equal(Now, gate.EstimatedStart(1, Now, TimeSpan.Zero, pausedUntil: null, measuredPace: pace));
+        // A spacing slower than the measured pace still holds.
+        Assert.Equal(Now + TimeSpan.FromSeconds(8), gate.EstimatedStart(5, Now, TimeSpan.FromSeconds(2), pausedUntil: null, measuredPace: pace));
+        // Nothing measured: the spacing alone.
+        Assert.Equal(Now, gate.EstimatedStart(10_001, Now, TimeSpan.Zero, pausedUntil: null, measuredPace: null));
+    }
+
+    [Fact]
     public void With_a_spacing_users_behind_an_unreachable_one_go_out_after_the_patience_not_after_the_claim_timeout()
     {
         var queue = new SyncQueue();

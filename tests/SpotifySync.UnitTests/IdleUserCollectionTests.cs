@@ -1,3 +1,4 @@
+using SpotifySync.Grains.Interfaces;
 using SpotifySync.Grains.Users;
 
 namespace SpotifySync.UnitTests;
@@ -16,5 +17,19 @@ public sealed class IdleUserCollectionTests
     {
         Assert.Equal(TimeSpan.FromSeconds(1), IdleUserCollection.Quantum(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
         Assert.Equal(TimeSpan.FromSeconds(10), IdleUserCollection.Quantum(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(1)));
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_grain_whose_sync_is_expected_after_its_idle_age_leaves_now_one_whose_sync_comes_sooner_stays()
+    {
+        var age = TimeSpan.FromMinutes(2);
+        static QueueTicket StartingAt(DateTimeOffset at) => new(Position: 5_000, AlreadyQueued: false, at, Guid.NewGuid());
+
+        Assert.True(IdleUserCollection.LeavesBeforeItsSync(StartingAt(Now + TimeSpan.FromMinutes(10)), Now, age));
+        Assert.True(IdleUserCollection.LeavesBeforeItsSync(StartingAt(Now + age + TimeSpan.FromSeconds(1)), Now, age));
+        Assert.False(IdleUserCollection.LeavesBeforeItsSync(StartingAt(Now + age), Now, age));
+        Assert.False(IdleUserCollection.LeavesBeforeItsSync(StartingAt(Now), Now, age));
     }
 }

@@ -62,9 +62,9 @@ internal sealed class ScaleReport(ScaleRun run)
         Line(text, $"| whole cluster (2 silos) started on {s.Users:N0} reminders and the paced cluster's queue: ready | {run.ClusterStart.TotalSeconds:N1} s |");
         Line(text, $"| first syncs the paced cluster had not reached, drained unpaced | {run.LeftOverFirstSyncs:N0} in {run.LeftOverDrain.TotalSeconds:N0} s, {run.LeftOverFirstSyncs / run.LeftOverDrain.TotalSeconds:N0} users/s |");
         Line(text, $"| re-sync of everyone: sync-all to queue drained | {run.ResyncDrain.TotalSeconds:N0} s, {run.SyncAllQueued / run.ResyncDrain.TotalSeconds:N0} users/s; {run.UsersSyncedTwice:N0} users synced successfully |");
-        Line(text, $"| managed heap per user grain in memory (right after the connects, {run.AfterConnects.UserActivations:N0} in memory; its reminder included) | {run.HeapPerActiveUser:N0} B |");
+        Line(text, $"| managed heap per user grain in memory (right after the connects, {run.AfterConnects.UserActivations:N0} of {run.Settings.Users:N0} in memory; the reminders' share taken out) | {run.HeapPerActiveUser:N0} B |");
         Line(text, $"| resident memory per connected idle user (both silos, over the fresh silos) | {run.ResidentPerIdleUser:N0} B |");
-        Line(text, $"| silos fresh → idle with {s.Users:N0} users: heap / resident | {Mb(run.Fresh.HeapBytes)} → {Mb(run.Idle.HeapBytes)} / {Mb(run.Fresh.ResidentBytes)} → {Mb(run.Idle.ResidentBytes)} |");
+        Line(text, $"| silos fresh → idle with {s.Users:N0} users: heap (of it fragmentation) / resident; idle heap after the first of the two full collections | {Mb(run.Fresh.HeapBytes)} ({Mb(run.Fresh.FragmentationBytes)}) → {Mb(run.Idle.HeapBytes)} ({Mb(run.Idle.FragmentationBytes)}) / {Mb(run.Fresh.ResidentBytes)} → {Mb(run.Idle.ResidentBytes)}; {Mb(run.Idle.HeapAfterFirstCollectionBytes)} |");
         Line(text, $"| reminder rows | {run.Storage.ReminderRows:N0} |");
         Line(text, $"| heap the reminder service keeps per reminder (the new silo, ~half the ring, no user grain run) | {run.HeapPerReminder:N0} B |");
         Line(text, $"| plays stored by the run; bytes per play, table and indexes | {run.Storage.Plays:N0}; {run.Storage.BytesPerPlay:N0} B |");

@@ -47,8 +47,12 @@ internal sealed record ScaleRun
     /// <summary>Managed heap per connected idle user, both silos, over what the fresh silos held.</summary>
     public double HeapPerIdleUser => (double)(Idle.HeapBytes - Fresh.HeapBytes) / Settings.Users;
 
-    /// <summary>Managed heap per user grain in memory, its reminder included, from the silos right after the connects.</summary>
-    public double HeapPerActiveUser => AfterConnects.UserActivations == 0 ? 0 : (double)(AfterConnects.HeapBytes - Fresh.HeapBytes) / AfterConnects.UserActivations;
+    /// <summary>
+    /// Managed heap per user grain in memory, from the silos right after the connects, the reminders' share
+    /// (<see cref="HeapPerReminder"/> for every reminder row) taken out: most connected users' grains have left by then.
+    /// </summary>
+    public double HeapPerActiveUser => AfterConnects.UserActivations == 0 ? 0
+        : (AfterConnects.HeapBytes - Fresh.HeapBytes - HeapPerReminder * Storage.ReminderRows) / AfterConnects.UserActivations;
 
     public double ResidentPerIdleUser => (double)(Idle.ResidentBytes - Fresh.ResidentBytes) / Settings.Users;
 
