@@ -17,8 +17,6 @@ public sealed class SyncPace(TimeSpan window)
 
     private readonly Queue<DateTimeOffset> _finished = new();
 
-    public TimeSpan Window { get; } = window;
-
     /// <param name="othersWaiting">Whether users were still queued when this sync finished.</param>
     public void Finished(DateTimeOffset now, bool othersWaiting)
     {
@@ -41,7 +39,7 @@ public sealed class SyncPace(TimeSpan window)
 
     private void Expire(DateTimeOffset now)
     {
-        while (_finished.TryPeek(out var oldest) && oldest + Window <= now)
+        while (_finished.TryPeek(out var oldest) && oldest + window <= now)
         {
             _finished.Dequeue();
         }
